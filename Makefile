@@ -1,0 +1,57 @@
+# 营商环境政策库 — the two commands a new user needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEEDS := fixtures/seeds
+
+.PHONY: run test setup install migrate seed browser-deps lint format messages clean
+
+run: setup ## Set up everything and serve on $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+
+test: setup browser-deps ## The same set-up, then the whole test suite
+	$(BIN)/python -m pytest
+
+setup: install migrate seed
+	@$(BIN)/python manage.py ensure_admin
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate ## Import the seed releases (idempotent: duplicates are skipped)
+	$(BIN)/python manage.py import_releases --publish $(SEEDS)
+
+# Real-browser tests drive Debian's chromium with CJK fonts (installed once, as root).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; exit 1; \
+	  fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install ## Rebuild the English translation catalogue (needs gettext)
+	$(BIN)/python manage.py makemessages -l en --no-obsolete
+	$(BIN)/python manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,18 @@
+"""App configuration: the gazetteer is loaded into the Region table after every migrate."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    """Regions, releases, sections and their ingestion."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "documents"
+    verbose_name = _("政策发布稿")
+
+    def ready(self) -> None:
+        from documents.regions import load_regions_after_migrate
+
+        post_migrate.connect(load_regions_after_migrate, sender=self)

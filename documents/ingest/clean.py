@@ -1,0 +1,319 @@
+"""Raw text → the release's own paragraphs, with web-page furniture set aside.
+
+Releases arrive copied from web pages: download buttons, font-size widgets, "back to top"
+links, image file names with their captions, site disclaimers, and lines of page metadata
+(date, source, author, editor). This stage keeps the document's paragraphs, drops the
+furniture, and keeps what is metadata (captions, bylines, datelines) for the next stage.
+Rules describe how such pages are built, not any one site.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from documents.script import fold_aligned
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACE = " \t\u3000\u00a0\u2002\u2003\u2009\u202f"
+
+# Words that, alone or together on a line, are page widgets rather than content.
+_WIDGET = re.compile(
+    r"""^(?:
+        立即下载|点击下载|下载(?:附件|全文|文档)?|点击查看全文|查看全文|阅读全文|展开全文|全文阅读
+        |回首页|返回首页|首页|返回|返\s*回|回顶部|返回顶部|顶部|TOP|top|Top
+        |打印(?:本页|此页|文章)?|关闭(?:窗口|本页|页面)?|收藏(?:本页)?|纠错|我要纠错
+        |分享(?:到|至)?|扫一扫|手机扫一扫|扫一扫在手机打开当前页|用手机扫描二维码|二维码
+        |微信|微博|QQ空间|QQ好友|朋友圈|新浪微博|腾讯微博
+        |字号|字体|大|中|小|默认|特大|超大|增大|减小|A\+|A-|A
+        |上一篇|下一篇|上一条|下一条|相关阅读|相关新闻|相关链接|相关文章|延伸阅读|推荐阅读
+        |网站地图|联系我们|无障碍|无障碍浏览|长者模式|关怀版|适老化|English
+        |【|】|\||/|·
+    )[:：]?$""",
+    re.VERBOSE,
+)
+_WIDGET_PREFIX = re.compile(
+    r"^(?:浏览次数|阅读次数|访问量|点击数|点击量|阅读量|浏览量|当前位置|您的位置|您现在的位置|"
+    r"上一篇|下一篇|分享到|分享至|字号|字体)[:：]"
+)
+_DATE_TOKEN = re.compile(
+    r"^(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}:\d{2}(?::\d{2})?|"
+    r"(?:发布|发表|更新|成文|印发)?(?:时间|日期)[:：].*)$"
+)
+_KEY_VALUE = re.compile(
+    r"^[(（\[【]?\s*(来源|稿源|信息来源|文章来源|出处|作者|撰稿|撰文|文|记者|通讯员|"
+    r"责任编辑|责编|编辑|审核|审校|校对|主编|编审|摄影|图|供图|发布机构|发布单位)"
+    r"\s*[:：]\s*(.+?)\s*[)）\]】]?$"
+)
+_BYLINE = re.compile(r"^[(（]\s*(记者|通讯员|实习生|本报记者|特约记者)\s+([^()（）]{2,40})[)）]$")
+_TRAILING_BYLINE = re.compile(r"[(（]\s*(记者|通讯员|本报记者)\s+([^()（）]{2,30})[)）]\s*$")
+_LEAD_BYLINE = re.compile(
+    r"^(?P<outlet>[^\s，,。(（]{2,20}?)(?:讯|电)\s*[(（]\s*(?:记者|通讯员)\s*(?P<who>[^()（）]{2,30})[)）]"
+)
+_IMAGE_NAME = re.compile(r"^\S.{0,120}?\.(?:jpe?g|png|gif|bmp|webp|tiff?|svg)$", re.IGNORECASE)
+_DISCLAIMER = re.compile(
+    r"^[(（【]?\s*(?:免责声明|版权声明|特别声明|郑重声明|声明[:：]|本网站?(?:转载|转自|所载)|"
+    r"本文(?:转载|转自|来源于网络)|转载请注明|凡本网注明|如涉及作品内容、版权)"
+)
+_ROLES = {
+    "来源": "source",
+    "稿源": "source",
+    "信息来源": "source",
+    "文章来源": "source",
+    "出处": "source",
+    "发布机构": "source",
+    "发布单位": "source",
+    "作者": "author",
+    "撰稿": "author",
+    "撰文": "author",
+    "文": "author",
+    "记者": "author",
+    "通讯员": "author",
+    "责任编辑": "editor",
+    "责编": "editor",
+    "编辑": "editor",
+    "审核": "editor",
+    "审校": "editor",
+    "校对": "editor",
+    "主编": "editor",
+    "编审": "editor",
+    "摄影": "photo",
+    "图": "photo",
+    "供图": "photo",
+}
+_TERMINAL = "。！？!?…；;：:”」』）)"
+_OPENING_PUNCT = "，,。、；;：:）)》」』”？！?!"
+_CAPTION_MAX = 80
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedText:
+    """The document's paragraphs and the page metadata found around them."""
+
+    paragraphs: tuple[str, ...]
+    captions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()
+    datelines: tuple[str, ...] = ()
+    removed: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def text(self) -> str:
+        """Paragraphs one per line: the canonical stored form of a release's body."""
+        return "\n".join(self.paragraphs)
+
+
+def normalise_line(line: str) -> str:
+    """Strip invisible characters and edge whitespace (including ideographic spaces)."""
+    return line.translate(_INVISIBLE).strip(_SPACE + "\r\n")
+
+
+def clean_text(raw: str) -> CleanedText:
+    """Split raw text into paragraphs, set aside furniture and metadata lines."""
+    state = _Collector()
+    lines = [
+        normalise_line(line) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
+    for block in _join_soft_wraps(_drop_furniture(lines, state)):
+        state.add_paragraph(block)
+    state.finish()
+    return state.result()
+
+
+class _Collector:
+    """Accumulates paragraphs and metadata while lines are classified."""
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self.meta: dict[str, list[str]] = {
+            "caption": [],
+            "source": [],
+            "author": [],
+            "editor": [],
+            "dateline": [],
+            "photo": [],
+        }
+        self.removed: list[str] = []
+
+    def note(self, role: str, value: str) -> None:
+        value = value.strip(_SPACE)
+        if value and value not in self.meta[role]:
+            self.meta[role].append(value)
+
+    def add_paragraph(self, text: str) -> None:
+        if self.paragraphs and _same(self.paragraphs[-1], text):
+            self.removed.append(text)  # a paragraph repeated back-to-back
+            return
+        if len(self.paragraphs) <= 3 and self.paragraphs and _same(self.paragraphs[0], text):
+            self.removed.append(text)  # the title repeated under the page header
+            return
+        self.paragraphs.append(text)
+
+    def finish(self) -> None:
+        if self.paragraphs:
+            first = self.paragraphs[0]
+            match = _LEAD_BYLINE.match(fold_aligned(first))
+            if match:
+                self.note("source", first[match.start("outlet") : match.end("outlet")])
+                self.note("author", first[match.start("who") : match.end("who")])
+            last = self.paragraphs[-1]
+            trailing = _TRAILING_BYLINE.search(fold_aligned(last))
+            if trailing and trailing.start() > 0:
+                self.note("author", trailing.group(2))
+                self.paragraphs[-1] = last[: trailing.start()].rstrip(_SPACE)
+
+    def result(self) -> CleanedText:
+        return CleanedText(
+            paragraphs=tuple(p for p in self.paragraphs if p),
+            captions=tuple(self.meta["caption"]),
+            sources=tuple(self.meta["source"]),
+            authors=tuple(self.meta["author"]),
+            editors=tuple(self.meta["editor"]),
+            datelines=tuple(self.meta["dateline"]),
+            removed=tuple(self.removed),
+        )
+
+
+def _drop_furniture(lines: list[str], state: _Collector) -> list[str]:
+    """Return lines with furniture replaced by blanks; metadata goes to ``state``."""
+    kept: list[str] = []
+    expect_caption = False
+    in_disclaimer = False
+    for line in lines:
+        if not line:
+            kept.append("")
+            in_disclaimer = False
+            continue
+        folded = fold_aligned(line)
+        if in_disclaimer or _DISCLAIMER.match(folded):
+            state.removed.append(line)
+            in_disclaimer = True
+            kept.append("")
+            continue
+        if _IMAGE_NAME.match(line):
+            state.removed.append(line)
+            expect_caption = True
+            kept.append("")
+            continue
+        if expect_caption:
+            expect_caption = False
+            if len(line) <= _CAPTION_MAX and not _is_widget_line(folded):
+                state.note("caption", line)
+                kept.append("")
+                continue
+        if _take_metadata_line(line, folded, state):
+            kept.append("")
+            continue
+        kept.append(line)
+    return kept
+
+
+def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
+    """Recognise widget, dateline, byline and key:value lines; record what they carry.
+
+    Patterns are tested on the folded line (so Traditional pages match too); values are
+    cut from the line as written.
+    """
+    if _is_widget_line(folded):
+        state.removed.append(line)
+        return True
+    byline = _BYLINE.match(folded)
+    if byline:
+        state.note("author", line[byline.start(2) : byline.end(2)])
+        return True
+    if len(line) > 120:
+        return False
+    tokens = list(zip(_tokens(line), _tokens(folded), strict=False))
+    if not tokens:
+        return False
+    roles: list[tuple[str, str]] = []
+    for token, folded_token in tokens:
+        kv = _KEY_VALUE.match(folded_token)
+        if kv and _is_short_value(kv.group(2)):
+            roles.append((_ROLES.get(kv.group(1), "source"), token[kv.start(2) : kv.end(2)]))
+        elif _DATE_TOKEN.match(folded_token):
+            roles.append(("dateline", token))
+        elif _WIDGET.match(folded_token) or _WIDGET_PREFIX.match(folded_token):
+            roles.append(("widget", token))
+        else:
+            return False
+    if all(role == "widget" for role, _ in roles):
+        state.removed.append(line)
+        return True
+    dates = [value for role, value in roles if role == "dateline"]
+    if dates:
+        state.note("dateline", " ".join(dates))
+    for role, value in roles:
+        if role not in {"dateline", "widget"}:
+            state.note(role, value)
+    return True
+
+
+def _is_short_value(value: str) -> bool:
+    """A byline value is a name or an outlet, not a sentence (``记者:请问……`` is a question)."""
+    return len(value) <= 30 and not any(ch in value for ch in "，,。？?！!；;")
+
+
+def _is_widget_line(line: str) -> bool:
+    compact = re.sub(r"\s+", "", line)
+    if _WIDGET.match(compact) or (_WIDGET_PREFIX.match(compact) and len(compact) <= 40):
+        return True
+    parts = [p for p in re.split(r"[\s【】\[\]|｜/]+", line) if p]
+    return bool(parts) and all(_WIDGET.match(p) for p in parts)
+
+
+def _tokens(line: str) -> list[str]:
+    """Split a page-info line into tokens, keeping 'key: value' pairs together."""
+    line = re.sub(r"([:：])\s+", r"\1", line)
+    return [t for t in re.split(r"[\s|｜]+", line) if t]
+
+
+def _join_soft_wraps(lines: list[str]) -> list[str]:
+    """Rebuild paragraphs from lines.
+
+    Documents separated by blank lines (most lines followed by one) wrap paragraphs softly
+    inside a block, so a line that does not end a sentence runs on into the next. Documents
+    written one paragraph per line keep every line, except a line that begins with closing
+    punctuation, which always continues the line before it.
+    """
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        return []
+    blank_separated = sum(len(b) == 1 for b in blocks) >= 0.7 * len(blocks) and len(blocks) >= 3
+    paragraphs: list[str] = []
+    for block in blocks:
+        current = block[0]
+        for line in block[1:]:
+            continues = line[0] in _OPENING_PUNCT or (
+                blank_separated and current[-1] not in _TERMINAL
+            )
+            if continues:
+                current = _glue(current, line)
+            else:
+                paragraphs.append(current)
+                current = line
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _glue(left: str, right: str) -> str:
+    """Join two fragments; a space only where two Latin letters or digits would touch."""
+    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return f"{left} {right}"
+    return left + right
+
+
+def _same(a: str, b: str) -> bool:
+    return _squash(a) == _squash(b)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

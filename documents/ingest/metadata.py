@@ -1,0 +1,367 @@
+"""Cleaned paragraphs → what a release is: title, region, date, kind, source.
+
+Each detector reads the text the way a researcher would: the title line if there is one (else
+the event named in the lead), the region the title and body keep returning to (a county
+mentioned in passing counts for its city, never against it), the date in whatever form the page
+gives it — a year only where the text supports one — and the kind from the document's shape.
+Where evidence is thin the result says so in ``warnings`` rather than guessing silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cache
+
+from documents import gazetteer as gz
+from documents.ingest import patterns as pt
+from documents.ingest.clean import CleanedText
+from documents.script import fold, fold_aligned
+
+
+class Kind(StrEnum):
+    """The kinds of release the portal distinguishes."""
+
+    PRESS_CONFERENCE = "press_conference"
+    NEWS = "news"
+    WORK_REPORT = "work_report"
+    OTHER = "other"
+
+
+class Precision(StrEnum):
+    """How much of a publication date is known."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedDate:
+    """A date as far as the text supports it; ``value`` is None when the year is unknown."""
+
+    value: date | None
+    precision: Precision
+    text: str = ""  # the date as the release writes it
+    year_inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RegionGuess:
+    """The region a release is about, with the evidence that chose it."""
+
+    code: str
+    name: str
+    strong: bool
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseMetadata:
+    """Everything detected about a release; every field is editable before publishing."""
+
+    title: str
+    title_derived: bool
+    subtitle: str
+    region: RegionGuess | None
+    published: PublishedDate
+    kind: Kind
+    source: str
+    author: str
+    editor: str
+    body_start: int  # paragraphs before this index are title and subtitle
+    warnings: tuple[str, ...] = field(default=())
+
+
+_NATION_TITLE = re.compile(r"国务院|全国人民代表大会|全国人大|中华人民共和国|中央人民政府|全国政协")
+_EVENT = re.compile(
+    r"(?:举行|召开|举办)(?:了|的)?(?P<event>[^，,。；;]{4,80}?(?:发布会|专场|座谈会|推介会|见面会|"
+    r"通气会|吹风会)(?:[^，,。；;]{0,20}?专场)?)(?!上|中|期间)"
+)
+_SUBTITLE = re.compile(r"^[—–\-－]{1,2}|^[(（]?\s*\d{4}年\d{1,2}月\d{1,2}日.{0,60}(?:会议|大会)")
+_FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)[日号]?")
+_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
+_YEAR = re.compile(r"(?<![\d\-—–~～至到])((?:19|20)\d{2})年(?!代)")
+_YEAR_EXCLUDED_BEFORE = re.compile(r"(?:到|至|力争|预计到|争取到|计划到|目标)$")
+_YEAR_EXCLUDED_AFTER = re.compile(r"^(?:前|以前|远景|愿景|目标)")
+_YEAR_RANGE_AFTER = re.compile(r"^\s*[-—–~～至到]\s*(?:19|20)?\d{2}")
+_WORK_REPORT_TITLE = re.compile(r"报告(?:[(（][^)）]{1,8}[)）])?$")
+_NATION_LEAD = re.compile(r"代表国务院|国务院总理|受国务院的?委托")
+_NEWS_MARKERS = re.compile(r"网讯|日报|晚报|记者|通讯员|新华社|电[(（]|讯[(（]")
+_SHORT_TEXT = 200
+
+
+def detect_metadata(
+    cleaned: CleanedText, *, title_hint: str = "", has_qa: bool | None = None
+) -> ReleaseMetadata:
+    """Detect a release's metadata from its cleaned text; ``title_hint`` wins when given."""
+    paragraphs = list(cleaned.paragraphs)
+    if not paragraphs:
+        raise ValueError("a release needs at least one paragraph")
+    warnings: list[str] = []
+    title, derived, body_start = _title(paragraphs, title_hint)
+    subtitle = ""
+    if body_start < len(paragraphs) and _SUBTITLE.match(fold(paragraphs[body_start])):
+        subtitle = paragraphs[body_start]
+        body_start += 1
+    if derived:
+        warnings.append("没有标题行，标题取自导语，请核对。")
+    body = paragraphs[body_start:]
+    if has_qa is None:
+        has_qa = any(pt.QUESTION.match(fold_aligned(p)) for p in body)
+    region = detect_region(title, body)
+    if region is None:
+        warnings.append("未能识别地区，请手动选择。")
+    elif not region.strong:
+        warnings.append(f"地区“{region.name}”证据较弱（{region.evidence}），请核对。")
+    kind = detect_kind(title, derived, subtitle, body, cleaned, has_qa=has_qa)
+    published = detect_date(title, subtitle, body, cleaned.datelines, kind=kind)
+    if published.precision == Precision.UNKNOWN:
+        warnings.append(
+            "发布日期不详"
+            + (f"（文中只有“{published.text}”，年份无从确定）。" if published.text else "。")
+        )
+    elif published.year_inferred:
+        warnings.append(f"年份由正文推断（{published.text} → {published.value:%Y}年），请核对。")
+    if sum(len(p) for p in body) < _SHORT_TEXT:
+        warnings.append("正文很短，可能不完整。")
+    return ReleaseMetadata(
+        title=title,
+        title_derived=derived,
+        subtitle=subtitle,
+        region=region,
+        published=published,
+        kind=kind,
+        source=cleaned.sources[0] if cleaned.sources else "",
+        author="、".join(cleaned.authors) or _subtitle_person(subtitle),
+        editor="、".join(cleaned.editors),
+        body_start=body_start,
+        warnings=tuple(warnings),
+    )
+
+
+# --- Title --------------------------------------------------------------------------------------
+
+
+def _title(paragraphs: list[str], hint: str) -> tuple[str, bool, int]:
+    """(title, derived?, index of the first body paragraph)."""
+    first = paragraphs[0]
+    if hint.strip():
+        consumed = 1 if fold(first).replace(" ", "") == fold(hint).replace(" ", "") else 0
+        return hint.strip(), False, consumed
+    if _looks_like_title(first) and len(paragraphs) > 1:
+        return first, False, 1
+    lead = next((p for p in paragraphs if not pt.SALUTATION.match(fold_aligned(p))), first)
+    return derive_title(lead), True, 0
+
+
+def _looks_like_title(text: str) -> bool:
+    key = fold_aligned(text)
+    if len(key) > 80 or len(key) < 4 or key[-1] in "。！？!?；;，,：:":
+        return False
+    if pt.SENTENCE_END.search(key) or pt.numbering_of(key) or pt.SALUTATION.match(key):
+        return False
+    return not _NEWS_MARKERS.match(key[:8])
+
+
+def derive_title(lead: str) -> str:
+    """A title for a release that has none: the event the lead names, else its first clause."""
+    key = fold_aligned(lead)
+    event = _EVENT.search(key)
+    if event and event.start("event") < 120:
+        return lead[event.start("event") : event.end("event")].strip()
+    sentence_end = pt.SENTENCE_END.search(key)
+    sentence = lead[: sentence_end.start()] if sentence_end else lead
+    if len(sentence) <= 40:
+        return sentence
+    cut = max(sentence.rfind(mark, 0, 40) for mark in "，,、")
+    return (sentence[:cut] if cut >= 10 else sentence[:40]) + "……"
+
+
+# --- Region -------------------------------------------------------------------------------------
+
+
+@cache
+def _name_index() -> tuple[dict[str, list[tuple[gz.Place, bool]]], int]:
+    """Every full name and usable short name → places (with a flag: is it the full name)."""
+    index: dict[str, list[tuple[gz.Place, bool]]] = {}
+    for place in gz.places():
+        if place.level == gz.Level.NATION:
+            continue
+        index.setdefault(place.name, []).append((place, True))
+        short = place.short_name
+        if short and place.level != gz.Level.COUNTY:
+            index.setdefault(short, []).append((place, False))
+    longest = max(len(name) for name in index)
+    return index, longest
+
+
+def find_places(text: str) -> list[tuple[gz.Place, bool]]:
+    """Place names in ``text``, leftmost-longest, so 吉林省 is never read as 吉林 + 省."""
+    index, longest = _name_index()
+    key = fold(text)
+    found: list[tuple[gz.Place, bool]] = []
+    i = 0
+    while i < len(key):
+        for size in range(min(longest, len(key) - i), 1, -1):
+            hits = index.get(key[i : i + size])
+            if hits:
+                found.extend(_disambiguate(hits))
+                i += size
+                break
+        else:
+            i += 1
+    return found
+
+
+def _disambiguate(hits: list[tuple[gz.Place, bool]]) -> list[tuple[gz.Place, bool]]:
+    """A name shared by several places counts once, for the highest level among them."""
+    if len(hits) == 1:
+        return hits
+    top = min(hits, key=lambda h: list(gz.Level).index(h[0].level))
+    same_level = [h for h in hits if h[0].level == top[0].level]
+    return [top] if len(same_level) == 1 else []
+
+
+def detect_region(title: str, body: list[str]) -> RegionGuess | None:
+    """The city, province or nation a release is about."""
+    title_key = fold(title)
+    if _NATION_TITLE.search(title_key) and not [
+        p for p, _ in find_places(title) if p.level in (gz.Level.PROVINCE, gz.Level.CITY)
+    ]:
+        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "标题提及国务院/全国人大")
+    if not title_hits_any(title) and _NATION_LEAD.search(fold("\n".join(body[:2]))[:300]):
+        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "导语：代表国务院作报告")
+    scores: Counter[str] = Counter()
+    title_hits: set[str] = set()
+    table = gz.by_code()
+    for weight, text in ((10.0, title), (3.0, body[0] if body else ""), (1.0, "\n".join(body[1:]))):
+        for place, full in find_places(text):
+            points = weight * (1.0 if full else 0.6)
+            if weight == 10.0:
+                title_hits.add(place.code)
+            if place.level == gz.Level.COUNTY:
+                parent = table.get(place.parent_code or "")
+                if parent is not None and parent.level == gz.Level.CITY:
+                    scores[parent.code] += points * 0.5
+                if weight == 10.0:
+                    scores[place.code] += points
+                continue
+            scores[place.code] += points
+    if not scores:
+        return None
+    code, best = scores.most_common(1)[0]
+    place = table[code]
+    runner_up = scores.most_common(2)[1][1] if len(scores) > 1 else 0.0
+    if code in title_hits:
+        return RegionGuess(code, place.name, True, "标题")
+    strong = best >= 4 and best >= 2 * runner_up
+    evidence = f"正文提及{best:g}分，次高{runner_up:g}分"
+    return RegionGuess(code, place.name, strong, evidence)
+
+
+def title_hits_any(title: str) -> bool:
+    """Does the title name any province, city or county?"""
+    return bool(find_places(title))
+
+
+# --- Date ---------------------------------------------------------------------------------------
+
+
+def detect_date(
+    title: str, subtitle: str, body: list[str], datelines: tuple[str, ...], *, kind: Kind
+) -> PublishedDate:
+    """The publication date in the most precise form the text supports."""
+    for source in (*datelines, subtitle, *body[:1]):
+        found = _full_date(source)
+        if found is not None:
+            return found
+    lead = fold("\n".join(body[:2]))
+    month_day = _MONTH_DAY.search(lead)
+    if month_day:
+        text = month_day.group(0)
+        year = infer_year("\n".join(body))
+        if year is not None:
+            value = _safe_date(year, int(month_day.group(1)), int(month_day.group(2)))
+            if value is not None:
+                return PublishedDate(value, Precision.DAY, text, year_inferred=True)
+        return PublishedDate(None, Precision.UNKNOWN, text)
+    title_year = _YEAR.match(fold(title))
+    if kind == Kind.WORK_REPORT and title_year:
+        return PublishedDate(
+            date(int(title_year.group(1)), 1, 1), Precision.YEAR, title_year.group(0)
+        )
+    return PublishedDate(None, Precision.UNKNOWN)
+
+
+def _full_date(text: str) -> PublishedDate | None:
+    match = _FULL_DATE.search(fold(text)) if text else None
+    if not match:
+        return None
+    value = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return PublishedDate(value, Precision.DAY, match.group(0)) if value else None
+
+
+def infer_year(text: str) -> int | None:
+    """The latest year the text speaks of as past or present — not plan targets, not ranges.
+
+    A press release dated only ``9月3日`` that reports 2024 results was published in 2024; a
+    text that names no year (or only ranges and targets) supports none.
+    """
+    key = fold(text)
+    years = []
+    for match in _YEAR.finditer(key):
+        before = key[max(0, match.start() - 4) : match.start()]
+        after = key[match.end() : match.end() + 4]
+        if _YEAR_EXCLUDED_BEFORE.search(before) or _YEAR_EXCLUDED_AFTER.match(after):
+            continue
+        if _YEAR_RANGE_AFTER.match(key[match.start() + 4 : match.start() + 12]):
+            continue
+        years.append(int(match.group(1)))
+    this_year = date.today().year
+    years = [y for y in years if y <= this_year]
+    return max(years) if years else None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --- Kind, people ------------------------------------------------------------------------------
+
+
+def detect_kind(
+    title: str,
+    title_derived: bool,
+    subtitle: str,
+    body: list[str],
+    cleaned: CleanedText,
+    *,
+    has_qa: bool,
+) -> Kind:
+    """Press conference, work report, news or other, from the document's own shape."""
+    title_key = fold(title)
+    if has_qa or (not title_derived and "发布会" in title_key):
+        return Kind.PRESS_CONFERENCE
+    if not title_derived and _WORK_REPORT_TITLE.search(title_key):
+        return Kind.WORK_REPORT
+    if subtitle and "报告" in fold(subtitle):
+        return Kind.WORK_REPORT
+    lead = fold(body[0][:40]) if body else ""
+    if cleaned.sources or cleaned.authors or cleaned.editors or _NEWS_MARKERS.search(lead):
+        return Kind.NEWS
+    return Kind.OTHER
+
+
+def _subtitle_person(subtitle: str) -> str:
+    """``——2023年6月27日在……会议上 ……副市长 焦鸿`` → ``……副市长 焦鸿``."""
+    key = fold_aligned(subtitle)
+    match = re.search(r"(?:会议|大会)上\s*(.+)$", key)
+    return subtitle[match.start(1) :].strip() if match else ""

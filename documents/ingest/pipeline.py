@@ -1,0 +1,72 @@
+"""One call from a file's bytes (or already-decoded text) to a fully parsed release."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from documents.ingest.clean import CleanedText, clean_text
+from documents.ingest.decode import DecodedText, decode_bytes
+from documents.ingest.errors import IngestError
+from documents.ingest.metadata import ReleaseMetadata, detect_metadata
+from documents.ingest.sections import ParsedSection, SectionKind, parse_sections
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRelease:
+    """A release as the pipeline understood it; nothing here has touched the database."""
+
+    decoded: DecodedText | None
+    cleaned: CleanedText
+    metadata: ReleaseMetadata
+    sections: tuple[ParsedSection, ...]
+
+    @property
+    def body_text(self) -> str:
+        """The stored text: the cleaned paragraphs, title and subtitle included."""
+        return self.cleaned.text
+
+    @property
+    def content_hash(self) -> str:
+        """Identity of the content: the same text imported twice has the same hash."""
+        return content_hash(self.cleaned.text)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        extra = ()
+        if self.decoded is not None and not self.decoded.confident:
+            extra = (f"编码判断把握不大（按 {self.decoded.encoding_label} 读取），请核对文字。",)
+        return extra + self.metadata.warnings
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with compatibility forms unified and all whitespace removed."""
+    canonical = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def parse_release(data: bytes, *, title_hint: str = "") -> ParsedRelease:
+    """Decode, clean, detect metadata and split sections of a plain-text release file."""
+    decoded = decode_bytes(data)
+    return _parse(decoded.text, decoded, title_hint)
+
+
+def parse_text(text: str, *, title_hint: str = "") -> ParsedRelease:
+    """The same pipeline for text that is already decoded (bulk rows, extracted HTML …)."""
+    return _parse(text, None, title_hint)
+
+
+def _parse(text: str, decoded: DecodedText | None, title_hint: str) -> ParsedRelease:
+    cleaned = clean_text(text)
+    if not cleaned.paragraphs:
+        raise IngestError("去掉网页杂项后没有正文。")
+    metadata = detect_metadata(cleaned, title_hint=title_hint)
+    sections = tuple(parse_sections(cleaned.paragraphs[metadata.body_start :]))
+    if not sections:
+        raise IngestError("只有标题，没有正文。")
+    has_qa = any(s.kind == SectionKind.QUESTION for s in sections)
+    if has_qa and metadata.kind.value != "press_conference":
+        metadata = detect_metadata(cleaned, title_hint=title_hint, has_qa=True)
+    return ParsedRelease(decoded, cleaned, metadata, sections)

@@ -1,0 +1,196 @@
+"""Regions, releases and sections: what the portal stores and shows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from documents.gazetteer import Level
+from documents.ingest.metadata import Kind, Precision
+from documents.ingest.sections import SectionKind
+
+
+class Region(models.Model):
+    """An administrative division (nation, province, city or county) from the gazetteer."""
+
+    class LevelChoices(models.TextChoices):
+        NATION = Level.NATION.value, _("全国")
+        PROVINCE = Level.PROVINCE.value, _("省级")
+        CITY = Level.CITY.value, _("地级")
+        COUNTY = Level.COUNTY.value, _("县级")
+
+    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=64, db_index=True)
+    kind = models.CharField(_("类型"), max_length=16)
+    level = models.CharField(_("级别"), max_length=8, choices=LevelChoices.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:region", args=[self.code])
+
+    @property
+    def province(self) -> Region | None:
+        """The province this region belongs to (itself for a province)."""
+        region: Region | None = self
+        while region is not None and region.level not in (Level.PROVINCE, Level.NATION):
+            region = region.parent
+        return region if region is not None and region.level == Level.PROVINCE else None
+
+    def descendant_codes_prefix(self) -> str:
+        """Code prefix shared by this region and everything below it (62 for 甘肃省)."""
+        if self.level == Level.PROVINCE:
+            return self.code[:2]
+        if self.level == Level.CITY:
+            return self.code[:4]
+        if self.level == Level.NATION:
+            return ""
+        return self.code
+
+
+class ReleaseQuerySet(models.QuerySet["Release"]):
+    """Common filters for releases."""
+
+    def published(self) -> ReleaseQuerySet:
+        return self.filter(status=Release.Status.PUBLISHED)
+
+    def in_region(self, region: Region) -> ReleaseQuerySet:
+        """Releases of the region and of every division below it."""
+        prefix = region.descendant_codes_prefix()
+        if region.level == Level.NATION:
+            return self
+        return self.filter(region__code__startswith=prefix)
+
+    def newest_first(self) -> ReleaseQuerySet:
+        return self.order_by(models.F("published").desc(nulls_last=True), "-created")
+
+
+class Release(models.Model):
+    """One published document: a press conference, news feature, work report …"""
+
+    class KindChoices(models.TextChoices):
+        PRESS_CONFERENCE = Kind.PRESS_CONFERENCE.value, _("新闻发布会")
+        NEWS = Kind.NEWS.value, _("新闻报道")
+        WORK_REPORT = Kind.WORK_REPORT.value, _("工作报告")
+        OTHER = Kind.OTHER.value, _("其他")
+
+    class PrecisionChoices(models.TextChoices):
+        DAY = Precision.DAY.value, _("日")
+        MONTH = Precision.MONTH.value, _("月")
+        YEAR = Precision.YEAR.value, _("年")
+        UNKNOWN = Precision.UNKNOWN.value, _("不详")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    title = models.CharField(_("标题"), max_length=300)
+    subtitle = models.CharField(_("副标题"), max_length=500, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="releases",
+    )
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=KindChoices.choices, default=KindChoices.OTHER
+    )
+    published = models.DateField(_("发布日期"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("日期精度"),
+        max_length=8,
+        choices=PrecisionChoices.choices,
+        default=PrecisionChoices.UNKNOWN,
+    )
+    published_text = models.CharField(_("原文日期"), max_length=64, blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    author = models.CharField(_("作者"), max_length=300, blank=True)
+    editor = models.CharField(_("编辑"), max_length=200, blank=True)
+    text = models.TextField(_("正文"))
+    content_hash = models.CharField(_("内容指纹"), max_length=64, unique=True)
+    original = models.FileField(_("原始文件"), upload_to="originals/%Y/%m/", blank=True)
+    original_name = models.CharField(_("原始文件名"), max_length=255, blank=True)
+    original_encoding = models.CharField(_("原始编码"), max_length=32, blank=True)
+    details = models.JSONField(_("解析信息"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-created"]
+        verbose_name = _("发布稿")
+        verbose_name_plural = _("发布稿")
+        indexes = [models.Index(fields=["status", "published"], name="release_status_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:release", args=[self.pk])
+
+    @property
+    def province(self) -> Region | None:
+        return self.region.province if self.region else None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Section(models.Model):
+    """A heading, numbered point, paragraph group, question or answer of a release."""
+
+    class KindChoices(models.TextChoices):
+        HEADING = SectionKind.HEADING.value, _("标题段")
+        PARAGRAPH = SectionKind.PARAGRAPH.value, _("段落")
+        POINT = SectionKind.POINT.value, _("要点")
+        QUESTION = SectionKind.QUESTION.value, _("提问")
+        ANSWER = SectionKind.ANSWER.value, _("回答")
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("发布稿"), on_delete=models.CASCADE, related_name="sections"
+    )
+    order = models.PositiveIntegerField(_("序号"))
+    level = models.PositiveSmallIntegerField(_("层级"), default=1)
+    kind = models.CharField(_("类型"), max_length=12, choices=KindChoices.choices)
+    heading = models.CharField(_("小标题"), max_length=300, blank=True)
+    speaker = models.CharField(_("发言人/提问媒体"), max_length=120, blank=True)
+    speaker_title = models.CharField(_("职务"), max_length=200, blank=True)
+    text = models.TextField(_("内容"), blank=True)
+    anchor = models.SlugField(_("锚点"), max_length=40)
+
+    class Meta:
+        ordering = ["release", "order"]
+        verbose_name = _("段落")
+        verbose_name_plural = _("段落")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "order"], name="section_unique_order"),
+            models.UniqueConstraint(fields=["release", "anchor"], name="section_unique_anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release_id}#{self.anchor} {self.heading or self.text[:20]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.release.get_absolute_url()}#{self.anchor}"

@@ -1,0 +1,80 @@
+"""Site-wide pages: home, about, and the script switch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from documents.models import Region, Release, Section
+from documents.script import Script
+from portal.context_processors import SCRIPT_COOKIE
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What the portal holds, the latest releases, and regions grouped by province."""
+    published = Release.objects.published()
+    context = {
+        "counts": {
+            "releases": published.count(),
+            "sections": Section.objects.filter(release__status=Release.Status.PUBLISHED).count(),
+            "regions": published.values("region").distinct().count(),
+        },
+        "latest": published.select_related("region__parent").newest_first()[:10],
+        "provinces": provinces_with_releases(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def provinces_with_releases() -> list[dict[str, object]]:
+    """Provinces (and the nation) that have published releases, with their cities."""
+    published = Q(releases__status=Release.Status.PUBLISHED)
+    regions = (
+        Region.objects.annotate(n=Count("releases", filter=published))
+        .filter(n__gt=0)
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    groups: dict[str, dict[str, object]] = {}
+    for region in regions:
+        top = region.province or region
+        group = groups.setdefault(top.code, {"province": top, "count": 0, "regions": []})
+        group["count"] += region.n
+        if region.pk != top.pk:
+            group["regions"].append(region)
+    return [groups[code] for code in sorted(groups)]
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    """What the portal is and where its data comes from."""
+    return render(request, "portal/about.html")
+
+
+def set_script(request: HttpRequest, value: str) -> HttpResponse:
+    """Remember the reader's script in a cookie and go back where they came from."""
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    try:
+        chosen = Script(value)
+    except ValueError:
+        return response
+    response.set_cookie(
+        SCRIPT_COOKIE,
+        chosen.value,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=not settings.DEBUG and request.is_secure(),
+    )
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 404 that helps: where to go instead, in the site's own layout."""
+    context = {"path": request.path, "latest": Release.objects.published().newest_first()[:5]}
+    return render(request, "404.html", context, status=404)

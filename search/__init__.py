@@ -1,0 +1,1 @@
+"""Finding releases: analysis, indexes, query parsing and search views (see the search issue)."""

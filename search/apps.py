@@ -1,0 +1,10 @@
+"""App configuration for search."""
+
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """Full-text search over release sections."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "search"
