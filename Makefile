@@ -50,8 +50,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install ## Rebuild the English translation catalogue (needs gettext)
-	$(BIN)/python manage.py makemessages -l en --no-obsolete
-	$(BIN)/python manage.py compilemessages -l en
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

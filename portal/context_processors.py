@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from documents.script import Script
 
@@ -25,7 +26,7 @@ def script(request: HttpRequest) -> dict[str, object]:
     return {
         "script": chosen_script(request),
         "script_choices": [
-            (Script.ORIGINAL, "原文"),
+            (Script.ORIGINAL, _("原文")),
             (Script.SIMPLIFIED, "简体"),
             (Script.TRADITIONAL, "繁體"),
         ],

@@ -54,7 +54,7 @@ _LEAD_BYLINE = re.compile(
 _IMAGE_NAME = re.compile(r"^\S.{0,120}?\.(?:jpe?g|png|gif|bmp|webp|tiff?|svg)$", re.IGNORECASE)
 _DISCLAIMER = re.compile(
     r"^[(（【]?\s*(?:免责声明|版权声明|特别声明|郑重声明|声明[:：]|本网站?(?:转载|转自|所载)|"
-    r"本文(?:转载|转自|来源于网络)|转载请注明|凡本网注明|如涉及作品内容、版权)"
+    r"本文(?:转载|转自|来源于网络)|转载请注明|凡本网注明|如涉及作品内容、版权|本作品(?:来自|是|在|采用|依据))"
 )
 _ROLES = {
     "来源": "source",
@@ -84,6 +84,7 @@ _ROLES = {
 }
 _TERMINAL = "。！？!?…；;：:”」』）)"
 _OPENING_PUNCT = "，,。、；;：:）)》」』”？！?!"
+_OPEN_ENDINGS = "《“「『（(【〔，,、"
 _CAPTION_MAX = 80
 
 
@@ -113,9 +114,10 @@ def normalise_line(line: str) -> str:
 def clean_text(raw: str) -> CleanedText:
     """Split raw text into paragraphs, set aside furniture and metadata lines."""
     state = _Collector()
-    lines = [
-        normalise_line(line) for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    ]
+    raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # A line holding only invisible characters (a stray zero-width space) is no paragraph
+    # break: drop it so the lines around it can still join.
+    lines = [normalise_line(line) for line in raw_lines if not _only_invisible(line)]
     for block in _join_soft_wraps(_drop_furniture(lines, state)):
         state.add_paragraph(block)
     state.finish()
@@ -251,6 +253,10 @@ def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
     return True
 
 
+def _only_invisible(line: str) -> bool:
+    return bool(line.strip(_SPACE)) and not normalise_line(line)
+
+
 def _is_short_value(value: str) -> bool:
     """A byline value is a name or an outlet, not a sentence (``记者:请问……`` is a question)."""
     return len(value) <= 30 and not any(ch in value for ch in "，,。？?！!；;")
@@ -275,8 +281,8 @@ def _join_soft_wraps(lines: list[str]) -> list[str]:
 
     Documents separated by blank lines (most lines followed by one) wrap paragraphs softly
     inside a block, so a line that does not end a sentence runs on into the next. Documents
-    written one paragraph per line keep every line, except a line that begins with closing
-    punctuation, which always continues the line before it.
+    written one paragraph per line keep every line, except where the break falls inside a
+    sentence: after an opening bracket or a comma, or before closing punctuation.
     """
     blocks: list[list[str]] = [[]]
     for line in lines:
@@ -287,13 +293,16 @@ def _join_soft_wraps(lines: list[str]) -> list[str]:
     blocks = [b for b in blocks if b]
     if not blocks:
         return []
-    blank_separated = sum(len(b) == 1 for b in blocks) >= 0.7 * len(blocks) and len(blocks) >= 3
+    lines_total = sum(len(b) for b in blocks)
+    blank_separated = len(blocks) >= 3 and len(blocks) >= 0.4 * lines_total
     paragraphs: list[str] = []
     for block in blocks:
         current = block[0]
         for line in block[1:]:
-            continues = line[0] in _OPENING_PUNCT or (
-                blank_separated and current[-1] not in _TERMINAL
+            continues = (
+                line[0] in _OPENING_PUNCT
+                or current[-1] in _OPEN_ENDINGS
+                or (blank_separated and current[-1] not in _TERMINAL)
             )
             if continues:
                 current = _glue(current, line)

@@ -151,8 +151,11 @@ def _title(paragraphs: list[str], hint: str) -> tuple[str, bool, int]:
     """(title, derived?, index of the first body paragraph)."""
     first = paragraphs[0]
     if hint.strip():
-        consumed = 1 if fold(first).replace(" ", "") == fold(hint).replace(" ", "") else 0
-        return hint.strip(), False, consumed
+        # The document's own title line is dropped when the given title contains it
+        # (``政府工作报告`` under ``2024年中华人民共和国国务院政府工作报告``).
+        first_key = fold(first).replace(" ", "")
+        repeats = _looks_like_title(first) and first_key in fold(hint).replace(" ", "")
+        return hint.strip(), False, 1 if repeats and len(paragraphs) > 1 else 0
     if _looks_like_title(first) and len(paragraphs) > 1:
         return first, False, 1
     lead = next((p for p in paragraphs if not pt.SALUTATION.match(fold_aligned(p))), first)

@@ -255,6 +255,8 @@ def _plain_heading(
         # Two-line heading: ``改革“三项服务”:`` over ``加快项目“落”下来``.
         if (
             index + 2 < len(paragraphs)
+            and not any(mark in key for mark in "，,")
+            and pt.numbering_of(following) is None
             and _could_be_heading(following)
             and following[-1] not in ":：。"
             and len(folded[index + 2]) > len(following)

@@ -1,0 +1,75 @@
+"""Shared fixtures: real documents (the seed releases and the national corpus) and the test DB.
+
+Every test run gets its own data folder, so tests never touch a developer's ``var/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+# Before Django reads its settings: a private data folder for this test run.
+os.environ.setdefault("PORTAL_DATA_DIR", tempfile.mkdtemp(prefix="portal-test-"))
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = ROOT / "fixtures" / "seeds"
+CORPUS_FILE = ROOT / "fixtures" / "corpora" / "national-government-work-reports.jsonl"
+SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
+
+
+def seed_path(prefix: str) -> Path:
+    """The seed file whose name starts with ``prefix`` (``"000"`` … ``"004"``)."""
+    (path,) = [p for p in SEED_FILES if p.name.startswith(prefix)]
+    return path
+
+
+def seed_bytes(prefix: str) -> bytes:
+    return seed_path(prefix).read_bytes()
+
+
+def seed_text(prefix: str) -> str:
+    return seed_bytes(prefix).decode("utf-8")
+
+
+def corpus_records() -> list[dict]:
+    """The 72 national government work reports and resolutions, as JSON records."""
+    with CORPUS_FILE.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def import_seeds() -> dict[str, object]:
+    """Import the five seed releases, published; return them by file prefix."""
+    from documents.models import Release
+    from documents.services import import_release
+
+    found = {}
+    for path in SEED_FILES:
+        result = import_release(path.read_bytes(), filename=path.name, publish=True)
+        assert result.release is not None, result.message
+        found[path.name[:3]] = Release.objects.get(pk=result.release.pk)
+    return found
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the seed releases from the start."""
+    with django_db_blocker.unblock():
+        import_seeds()
+
+
+@pytest.fixture
+def seeds(db) -> dict[str, object]:
+    """The seed releases by prefix: ``seeds["000"]`` is 金昌, ``"004"`` 呼和浩特."""
+    from documents.models import Release
+
+    return {path.name[:3]: Release.objects.get(original_name=path.name) for path in SEED_FILES}
+
+
+@pytest.fixture
+def live_seeds(transactional_db) -> dict[str, object]:
+    """Seeds for tests that need a live server (their DB is flushed after each test)."""
+    return import_seeds()
