@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from documents.gazetteer import Level
 from documents.models import Region, Release
+from documents.script import traditional_share
 from documents.selectors import child_regions, releases_in
 from portal.views import provinces_with_releases
 
@@ -61,8 +62,9 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "release": release,
             "sections": sections,
-            "toc": [s for s in sections if s.heading or s.kind in ("question", "answer")],
+            "toc": [s for s in sections if s.heading or s.kind == "question" or s.speaker_label],
             "ancestors": _ancestors(release.region) if release.region else [],
+            "original_lang": "zh-Hant" if traditional_share(release.text) > 0.1 else "zh-Hans",
         },
     )
 

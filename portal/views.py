@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -10,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from documents.models import Region, Release, Section
 from documents.script import Script
+from documents.selectors import visible_releases
 from portal.context_processors import SCRIPT_COOKIE
 
 
@@ -22,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sections": Section.objects.filter(release__status=Release.Status.PUBLISHED).count(),
             "regions": published.values("region").distinct().count(),
         },
-        "latest": published.select_related("region__parent").newest_first()[:10],
+        "latest": visible_releases()[:10],
         "provinces": provinces_with_releases(),
     }
     return render(request, "portal/home.html", context)
@@ -59,7 +62,7 @@ def set_script(request: HttpRequest, value: str) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(_without_script_param(target))
     try:
         chosen = Script(value)
     except ValueError:
@@ -72,6 +75,13 @@ def set_script(request: HttpRequest, value: str) -> HttpResponse:
         secure=not settings.DEBUG and request.is_secure(),
     )
     return response
+
+
+def _without_script_param(url: str) -> str:
+    """Drop ``script=`` from a return address, so the new choice is not overridden by it."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "script"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
