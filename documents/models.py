@@ -71,10 +71,9 @@ class ReleaseQuerySet(models.QuerySet["Release"]):
 
     def in_region(self, region: Region) -> ReleaseQuerySet:
         """Releases of the region and of every division below it."""
-        prefix = region.descendant_codes_prefix()
         if region.level == Level.NATION:
             return self
-        return self.filter(region__code__startswith=prefix)
+        return self.filter(region__code__startswith=region.descendant_codes_prefix())
 
     def newest_first(self) -> ReleaseQuerySet:
         return self.order_by(models.F("published").desc(nulls_last=True), "-created")

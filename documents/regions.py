@@ -36,20 +36,3 @@ def load_regions_after_migrate(*, using: str = "default", **_kwargs: Any) -> Non
     if using != "default":
         return
     load_regions()
-
-
-def region_by_name(name: str, province: str = "") -> Any:
-    """Find a region by its Chinese name (optionally within a province); None if unknown."""
-    from documents.models import Region
-
-    matches = Region.objects.filter(name=name.strip())
-    if province:
-        matches = matches.filter(code__startswith=_province_prefix(province))
-    return matches.order_by("level", "code").first()
-
-
-def _province_prefix(province: str) -> str:
-    from documents.models import Region
-
-    found = Region.objects.filter(name=province.strip(), level=gz.Level.PROVINCE).first()
-    return found.code[:2] if found else "--"

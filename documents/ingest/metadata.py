@@ -232,12 +232,12 @@ def _disambiguate(hits: list[tuple[gz.Place, bool]]) -> list[tuple[gz.Place, boo
 
 def detect_region(title: str, body: list[str]) -> RegionGuess | None:
     """The city, province or nation a release is about."""
-    title_key = fold(title)
-    if _NATION_TITLE.search(title_key) and not [
-        p for p, _ in find_places(title) if p.level in (gz.Level.PROVINCE, gz.Level.CITY)
+    title_places = find_places(title)
+    if _NATION_TITLE.search(fold(title)) and not [
+        p for p, _ in title_places if p.level in (gz.Level.PROVINCE, gz.Level.CITY)
     ]:
         return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "标题提及国务院/全国人大")
-    if not title_hits_any(title) and _NATION_LEAD.search(fold("\n".join(body[:2]))[:300]):
+    if not title_places and _NATION_LEAD.search(fold("\n".join(body[:2]))[:300]):
         return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "导语：代表国务院作报告")
     scores: Counter[str] = Counter()
     title_hits: set[str] = set()
@@ -265,11 +265,6 @@ def detect_region(title: str, body: list[str]) -> RegionGuess | None:
     strong = best >= 4 and best >= 2 * runner_up
     evidence = f"正文提及{best:g}分，次高{runner_up:g}分"
     return RegionGuess(code, place.name, strong, evidence)
-
-
-def title_hits_any(title: str) -> bool:
-    """Does the title name any province, city or county?"""
-    return bool(find_places(title))
 
 
 # --- Date ---------------------------------------------------------------------------------------
