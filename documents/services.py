@@ -15,12 +15,13 @@ from pathlib import Path, PurePath
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from documents.ingest import IngestError, ParsedRelease, parse_release
+from documents.ingest import IngestError, ParsedRelease, parse_release, parse_text
+from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.models import Region, Release, Section
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".txt", ".text"}
+SUPPORTED_SUFFIXES = {".txt", ".text", *RECORD_SUFFIXES}
 
 
 class Outcome(StrEnum):
@@ -51,13 +52,50 @@ def import_release(
         parsed = parse_release(data, title_hint=title_hint)
     except IngestError as exc:
         return ImportResult(filename, Outcome.FAILED, str(exc))
+    return _store_new(parsed, data, filename, publish)
+
+
+def import_records(data: bytes, *, filename: str, publish: bool = False) -> list[ImportResult]:
+    """Import every record of a bulk ``.jsonl``/``.csv`` file; each line succeeds or fails alone."""
+    suffix = PurePath(filename).suffix
+    try:
+        records = list(iter_records(data, suffix))
+    except IngestError as exc:
+        return [ImportResult(filename, Outcome.FAILED, str(exc))]
+    results = []
+    # One transaction for the file: each record still succeeds or fails alone (savepoints),
+    # and the search index is updated once, after the last record.
+    with transaction.atomic():
+        for record in records:
+            results.append(_import_record(record, filename, publish))
+    return results
+
+
+def _import_record(record: Record, filename: str, publish: bool) -> ImportResult:
+    name = f"{filename}:{record.line}"
+    if record.error:
+        return ImportResult(name, Outcome.FAILED, record.error)
+    try:
+        parsed = parse_text(record.text, title_hint=record.title)
+    except IngestError as exc:
+        return ImportResult(name, Outcome.FAILED, f"第 {record.line} 行：{exc}")
+    stored_name = f"{PurePath(filename).stem}-{record.line}.json"
+    result = _store_new(parsed, record.raw, stored_name, publish, source=record.source)
+    return ImportResult(name, result.outcome, result.message, result.release, result.warnings)
+
+
+def _store_new(
+    parsed: ParsedRelease, data: bytes, filename: str, publish: bool, source: str = ""
+) -> ImportResult:
     existing = Release.objects.filter(content_hash=parsed.content_hash).first()
     if existing is not None:
         return ImportResult(
             filename, Outcome.DUPLICATE, f"与已有发布稿 #{existing.pk} 内容相同", existing
         )
     try:
-        release = store_release(parsed, original=data, filename=filename, publish=publish)
+        release = store_release(
+            parsed, original=data, filename=filename, publish=publish, source=source
+        )
     except IntegrityError:
         existing = Release.objects.filter(content_hash=parsed.content_hash).first()
         return ImportResult(filename, Outcome.DUPLICATE, "同时导入了相同内容", existing)
@@ -65,7 +103,7 @@ def import_release(
 
 
 def store_release(
-    parsed: ParsedRelease, *, original: bytes, filename: str, publish: bool
+    parsed: ParsedRelease, *, original: bytes, filename: str, publish: bool, source: str = ""
 ) -> Release:
     """Write a parsed release, its sections and its original file in one transaction."""
     meta = parsed.metadata
@@ -78,7 +116,7 @@ def store_release(
         published=meta.published.value,
         published_precision=meta.published.precision.value,
         published_text=meta.published.text[:64],
-        source=meta.source[:200],
+        source=(meta.source or source)[:200],
         author=meta.author[:300],
         editor=meta.editor[:200],
         text=parsed.body_text,

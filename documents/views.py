@@ -39,6 +39,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "children": children,
             "ancestors": _ancestors(region),
+            "search_within": [("region", region.code)],
         },
     )
 
@@ -65,6 +66,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "toc": [s for s in sections if s.heading or s.kind == "question" or s.speaker_label],
             "ancestors": _ancestors(release.region) if release.region else [],
             "original_lang": "zh-Hant" if traditional_share(release.text) > 0.1 else "zh-Hans",
+            "search_within": [("release", str(release.pk))],
         },
     )
 

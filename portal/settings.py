@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "haystack",
     "portal",
     "documents",
     "search",
@@ -131,6 +132,20 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Portal ------------------------------------------------------------------------------------
 PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 20)
 PORTAL_API_PAGE_SIZE = env_int("PORTAL_API_PAGE_SIZE", 20)
+
+# --- Search ------------------------------------------------------------------------------------
+# The embedded default is a Whoosh index on disk; a bigger site switches the engine here
+# (SEARCH_ENGINE / SEARCH_URL) to one of haystack's server backends.
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": env_str("SEARCH_ENGINE", "search.backends.PortalWhooshEngine"),
+        "PATH": str(env_path("SEARCH_INDEX_DIR", DATA_DIR / "index")),
+    }
+}
+# Re-index a release after its transaction commits, and only the models that are indexed.
+HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ReleaseSignalProcessor"
+SEARCH_POLICY_TERMS = env_path("SEARCH_POLICY_TERMS", BASE_DIR / "fixtures" / "policy-terms.txt")
+SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 10)
 
 LOGGING = {
     "version": 1,

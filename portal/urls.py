@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from documents import api
+from search import api as search_api
 from portal import views
 
 app_name = "portal"
@@ -15,6 +16,7 @@ portal_patterns = [
 ]
 
 api_patterns = [
+    path("search", search_api.search, name="search"),
     path("releases", api.release_list, name="releases"),
     path("releases/<str:pk>", api.release_detail, name="release"),
     re_path(r"^(?P<rest>.*)$", api.not_found),
@@ -23,6 +25,7 @@ api_patterns = [
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("", include("documents.urls")),
+    path("", include("search.urls")),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

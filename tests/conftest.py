@@ -54,11 +54,25 @@ def import_seeds() -> dict[str, object]:
     return found
 
 
+def import_corpus() -> list[object]:
+    """Import the national corpus (one bulk JSONL file), published; return its releases."""
+    from documents.services import import_records
+
+    results = import_records(CORPUS_FILE.read_bytes(), filename=CORPUS_FILE.name, publish=True)
+    assert all(r.release is not None for r in results), [r.message for r in results]
+    return [r.release for r in results]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database holds the seed releases from the start."""
+    """The test database holds the seed releases and the national corpus from the start.
+
+    Both are imported through the service layer, so the search index (in this run's own
+    data folder) is filled by the same after-commit signal processor as in production.
+    """
     with django_db_blocker.unblock():
         import_seeds()
+        import_corpus()
 
 
 @pytest.fixture
@@ -71,5 +85,12 @@ def seeds(db) -> dict[str, object]:
 
 @pytest.fixture
 def live_seeds(transactional_db) -> dict[str, object]:
-    """Seeds for tests that need a live server (their DB is flushed after each test)."""
-    return import_seeds()
+    """Seeds for tests that need a live server (their DB is flushed after each test).
+
+    The flush bypasses signals, so the search index is rebuilt to match the database.
+    """
+    from django.core.management import call_command
+
+    seeds = import_seeds()
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    return seeds

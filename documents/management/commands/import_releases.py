@@ -8,12 +8,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from documents.ingest.records import RECORD_SUFFIXES
 from documents.regions import load_regions
-from documents.services import Outcome, import_release, iter_input_files
+from documents.services import Outcome, import_records, import_release, iter_input_files
 
 
 class Command(BaseCommand):
-    help = "Import release files (UTF-8/GB18030/Big5 text) and folders of them."
+    help = (
+        "Import release files (text in any Chinese encoding, .jsonl/.csv bulk files) and folders."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="+", type=Path, help="files or folders")
@@ -37,6 +40,11 @@ class Command(BaseCommand):
             except OSError as exc:
                 counts[Outcome.FAILED] += 1
                 self.stdout.write(self.style.ERROR(f"failed     {path}  ({exc.strerror})"))
+                continue
+            if path.suffix.lower() in RECORD_SUFFIXES:
+                for result in import_records(data, filename=path.name, publish=publish):
+                    counts[result.outcome] += 1
+                    self._report(f"{path.parent / result.name}", result)
                 continue
             result = import_release(data, filename=path.name, publish=publish)
             counts[result.outcome] += 1

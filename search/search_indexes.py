@@ -1,0 +1,129 @@
+"""What is searchable: one haystack document per section of a published release.
+
+The section is the unit of retrieval, so a hit links straight to its anchor. Each document
+carries what the search page filters, counts and groups by (release, province, region, year,
+kind, status) and the texts the query scopes reach (full text, heading, release title on a
+release's first section, speaker on Q&A).
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from haystack import indexes
+
+from documents.models import Region, Release, Section
+from search.analysis import text_analyzer, word_analyzer
+from search.fields import AnalyzedTextField, KeywordField, NumberField
+from search.request import UNKNOWN_YEAR
+
+
+def section_content(section: Section) -> str:
+    """The text a section is found by: its heading, then its body, on separate lines."""
+    return "\n".join(part for part in (section.heading.strip(), section.text.strip()) if part)
+
+
+def region_chain(region: Region | None) -> list[Region]:
+    """The region and its ancestors, nation last."""
+    chain = []
+    while region is not None:
+        chain.append(region)
+        region = region.parent
+    return chain
+
+
+class SectionIndex(indexes.SearchIndex, indexes.Indexable):
+    """Sections of published releases."""
+
+    text = AnalyzedTextField(document=True, analyzer=text_analyzer())
+    words = AnalyzedTextField(analyzer=word_analyzer(), positions=False)
+    heading = AnalyzedTextField(model_attr="heading", analyzer=text_analyzer())
+    title = AnalyzedTextField(analyzer=text_analyzer())
+    speaker = AnalyzedTextField(analyzer=text_analyzer())
+
+    section = KeywordField()
+    release = KeywordField()
+    region = KeywordField()
+    province = KeywordField()
+    regions = indexes.MultiValueField()
+    year = KeywordField()
+    kind = KeywordField()
+    section_kind = KeywordField(model_attr="kind")
+    status = KeywordField()
+    lead = KeywordField()
+    day = NumberField()
+    order = NumberField(model_attr="order")
+
+    def get_model(self) -> type[Section]:
+        return Section
+
+    def index_queryset(self, using: str | None = None):
+        first = Section.objects.filter(release=OuterRef("release")).order_by("order")
+        return (
+            Section.objects.filter(release__status=Release.Status.PUBLISHED)
+            .select_related("release__region__parent__parent")
+            .annotate(first_order=Subquery(first.values("order")[:1]))
+            .order_by("release_id", "order")
+        )
+
+    def read_queryset(self, using: str | None = None):
+        return Section.objects.select_related("release__region")
+
+    def prepare_text(self, section: Section) -> str:
+        return section_content(section)
+
+    def prepare_words(self, section: Section) -> str:
+        return section_content(section)
+
+    def prepare_title(self, section: Section) -> str:
+        release = section.release
+        return (
+            "\n".join(filter(None, [release.title, release.subtitle])) if _is_lead(section) else ""
+        )
+
+    def prepare_speaker(self, section: Section) -> str:
+        return " ".join(filter(None, [section.speaker, section.speaker_title]))
+
+    def prepare_section(self, section: Section) -> str:
+        return str(section.pk)
+
+    def prepare_release(self, section: Section) -> str:
+        return str(section.release_id)
+
+    def prepare_region(self, section: Section) -> str:
+        region = section.release.region
+        return region.code if region else ""
+
+    def prepare_province(self, section: Section) -> str:
+        chain = region_chain(section.release.region)
+        if not chain:
+            return ""
+        # The top of the chain is the nation; a province is the level just below it.
+        return chain[-2].code if len(chain) >= 2 else chain[-1].code
+
+    def prepare_regions(self, section: Section) -> list[str]:
+        return [region.code for region in region_chain(section.release.region)]
+
+    def prepare_year(self, section: Section) -> str:
+        published = section.release.published
+        return str(published.year) if published else UNKNOWN_YEAR
+
+    def prepare_kind(self, section: Section) -> str:
+        return section.release.kind
+
+    def prepare_status(self, section: Section) -> str:
+        return section.release.status
+
+    def prepare_lead(self, section: Section) -> str:
+        return "1" if _is_lead(section) else "0"
+
+    def prepare_day(self, section: Section) -> int:
+        published = section.release.published
+        return published.year * 10000 + published.month * 100 + published.day if published else 0
+
+
+def _is_lead(section: Section) -> bool:
+    """The first section stands for its release when only titles are searched."""
+    first = getattr(section, "first_order", None)
+    if first is None:
+        first = section.release.sections.order_by("order").values_list("order", flat=True)[0]
+    return section.order == first

@@ -1,0 +1,212 @@
+"""Run a search: match, rank, count facets, page, and load what the page shows.
+
+The backend returns every matching section with its score and facet values; ranking, grouping
+by release, facet counting and paging happen here, the same for every engine, so the page,
+the API, the feed and ``search_eval`` agree on what a query means.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from haystack import connections
+
+from documents.models import Region, Release, Section
+from documents.script import Script
+from search.backends import Match
+from search.highlight import highlight, snippet
+from search.request import UNKNOWN_YEAR, Paging, Scope, SearchRequest, Sort
+
+FACETS = ("province", "region", "year", "kind")
+
+
+class PageOutOfRange(ValueError):
+    """The page asked for is past the last page."""
+
+    def __init__(self, page: int, last: int) -> None:
+        super().__init__(_("第 %(page)d 页不存在：共 %(last)d 页。") % {"page": page, "last": last})
+        self.page = page
+        self.last = last
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    releases: int
+
+
+@dataclass(slots=True)
+class SectionHit:
+    """One matching section as shown: heading and snippet escaped, hits in ``<mark>``."""
+
+    section: Section
+    score: float
+    heading: SafeString
+    snippet: SafeString
+
+    @property
+    def url(self) -> str:
+        return self.section.get_absolute_url()
+
+
+@dataclass(slots=True)
+class ReleaseGroup:
+    """A release with its best matching sections."""
+
+    release: Release
+    title: SafeString
+    hits: list[SectionHit]
+    matched: int
+
+
+@dataclass(slots=True)
+class SearchPage:
+    request: SearchRequest
+    paging: Paging
+    total: int = 0
+    total_releases: int = 0
+    page_count: int = 0
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    hits: list[SectionHit] = field(default_factory=list)
+    groups: list[ReleaseGroup] = field(default_factory=list)
+    took_ms: float = 0.0
+
+
+def match(request: SearchRequest, using: str = "default") -> list[Match]:
+    """Every matching section, best first (or newest first), before paging."""
+    backend = connections[using].get_backend()
+    return rank(backend.match_sections(request), request.sort)
+
+
+def rank(matches: list[Match], sort: Sort) -> list[Match]:
+    """Relevance: a heading hit before a body hit, then score; newest: date, then position."""
+    if sort == Sort.NEWEST:
+        return sorted(matches, key=lambda m: (-m.day, -m.release, m.order))
+    return sorted(matches, key=lambda m: (not m.heading_hit, -m.score, -m.day, m.release, m.order))
+
+
+def search_sections(
+    request: SearchRequest, paging: Paging, script: Script | str = Script.ORIGINAL
+) -> SearchPage:
+    """One page of matching sections (the JSON API's view of a search)."""
+    started = time.perf_counter()
+    matches = match(request)
+    page = SearchPage(request, paging, total=len(matches))
+    page.total_releases = len({m.release for m in matches})
+    page.facets = count_facets(matches)
+    page.page_count = _pages(len(matches), paging)
+    chosen = matches[(paging.page - 1) * paging.page_size : paging.page * paging.page_size]
+    sections = _load_sections([m.section for m in chosen])
+    page.hits = [
+        _hit(sections[m.section], m.score, request, script) for m in chosen if m.section in sections
+    ]
+    page.took_ms = (time.perf_counter() - started) * 1000
+    return page
+
+
+def search_releases(
+    request: SearchRequest,
+    paging: Paging,
+    script: Script | str = Script.ORIGINAL,
+    per_release: int = 3,
+) -> SearchPage:
+    """One page of releases, each with its best sections (the search page's view)."""
+    started = time.perf_counter()
+    matches = match(request)
+    grouped: dict[int, list[Match]] = defaultdict(list)
+    for m in matches:
+        grouped[m.release].append(m)
+    page = SearchPage(request, paging, total=len(matches), total_releases=len(grouped))
+    page.facets = count_facets(matches)
+    page.page_count = _pages(len(grouped), paging)
+    release_ids = list(grouped)[
+        (paging.page - 1) * paging.page_size : paging.page * paging.page_size
+    ]
+    shown = [m for rid in release_ids for m in grouped[rid][:per_release]]
+    sections = _load_sections([m.section for m in shown])
+    phrases = request.query.positive
+    for rid in release_ids:
+        hits = [
+            _hit(sections[m.section], m.score, request, script)
+            for m in grouped[rid][:per_release]
+            if m.section in sections
+        ]
+        if not hits:
+            continue
+        release = hits[0].section.release
+        title_phrases = phrases if request.scope == Scope.TITLE else ()
+        page.groups.append(
+            ReleaseGroup(
+                release, highlight(release.title, title_phrases, script), hits, len(grouped[rid])
+            )
+        )
+    page.took_ms = (time.perf_counter() - started) * 1000
+    return page
+
+
+def _pages(count: int, paging: Paging) -> int:
+    pages = max(1, -(-count // paging.page_size))
+    if paging.page > pages:
+        raise PageOutOfRange(paging.page, pages)
+    return pages
+
+
+def _load_sections(ids: list[int]) -> dict[int, Section]:
+    rows = Section.objects.filter(pk__in=ids).select_related("release__region__parent")
+    return {s.pk: s for s in rows}
+
+
+def _hit(
+    section: Section, score: float, request: SearchRequest, script: Script | str
+) -> SectionHit:
+    phrases = request.query.positive if request.scope == Scope.FULLTEXT else ()
+    return SectionHit(
+        section=section,
+        score=score,
+        heading=highlight(section.heading, phrases, script),
+        snippet=snippet(section.text, phrases, script),
+    )
+
+
+def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
+    """Sections and releases per province, region, year and kind, most first."""
+    sections: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    releases: dict[str, dict[str, set[int]]] = {name: defaultdict(set) for name in FACETS}
+    for m in matches:
+        for name in FACETS:
+            value = getattr(m, name)
+            if value:
+                sections[name][value] += 1
+                releases[name][value].add(m.release)
+    labels = _facet_labels(sections)
+    facets = {}
+    for name in FACETS:
+        values = [
+            FacetValue(value, labels[name].get(value, value), count, len(releases[name][value]))
+            for value, count in sections[name].items()
+        ]
+        if name == "year":
+            values.sort(
+                key=lambda v: (
+                    v.value == UNKNOWN_YEAR,
+                    -int(v.value or 0) if v.value.isdigit() else 0,
+                )
+            )
+        else:
+            values.sort(key=lambda v: (-v.releases, -v.count, v.value))
+        facets[name] = values
+    return facets
+
+
+def _facet_labels(sections: dict[str, Counter[str]]) -> dict[str, dict[str, str]]:
+    codes = set(sections["province"]) | set(sections["region"])
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    kinds = {choice.value: str(choice.label) for choice in Release.KindChoices}
+    years = {y: (str(_("年份不详")) if y == UNKNOWN_YEAR else y) for y in sections["year"]}
+    return {"province": names, "region": names, "year": years, "kind": kinds}

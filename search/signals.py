@@ -1,0 +1,71 @@
+"""Keep the index in step with the database, after each transaction commits.
+
+haystack's ``RealtimeSignalProcessor`` listens to every model and writes inside the transaction,
+so a rolled-back edit can still reach the index. Here only releases and their sections are
+watched, changes are collected per transaction and the release is re-indexed as a whole (its
+sections, or nothing if it is no longer published) once the data is really there.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import models, transaction
+from haystack.signals import BaseSignalProcessor
+
+from documents.models import Release, Section
+
+log = logging.getLogger(__name__)
+
+
+class ReleaseSignalProcessor(BaseSignalProcessor):
+    """Re-index a release after commit whenever it or one of its sections changes."""
+
+    def setup(self) -> None:
+        models.signals.post_save.connect(self.release_changed, sender=Release)
+        models.signals.post_delete.connect(self.release_changed, sender=Release)
+        models.signals.post_save.connect(self.section_changed, sender=Section)
+        models.signals.post_delete.connect(self.section_changed, sender=Section)
+
+    def teardown(self) -> None:
+        models.signals.post_save.disconnect(self.release_changed, sender=Release)
+        models.signals.post_delete.disconnect(self.release_changed, sender=Release)
+        models.signals.post_save.disconnect(self.section_changed, sender=Section)
+        models.signals.post_delete.disconnect(self.section_changed, sender=Section)
+
+    def release_changed(self, sender: type, instance: Release, **kwargs: object) -> None:
+        self.schedule(instance.pk)
+
+    def section_changed(self, sender: type, instance: Section, **kwargs: object) -> None:
+        self.schedule(instance.release_id)
+
+    def schedule(self, release_id: int | None) -> None:
+        """Sync ``release_id`` when the current transaction commits, batched per transaction."""
+        if release_id is None:
+            return
+        connection = transaction.get_connection()
+        for entry in getattr(connection, "run_on_commit", None) or []:
+            if isinstance(entry[1], _PendingSync) and entry[1].processor is self:
+                entry[1].release_ids.add(release_id)
+                return
+        transaction.on_commit(_PendingSync(self, {release_id}))
+
+    def sync(self, release_ids: set[int]) -> None:
+        """Make the index hold exactly these releases' published sections."""
+        from search.indexing import sync_releases
+
+        try:
+            sync_releases(sorted(release_ids), using=self.connections)
+        except Exception:  # the database is the record; a stale index is reported, not fatal
+            log.exception("could not update the search index for releases %s", sorted(release_ids))
+
+
+class _PendingSync:
+    """The one after-commit callback of a transaction, collecting the releases it changed."""
+
+    def __init__(self, processor: ReleaseSignalProcessor, release_ids: set[int]) -> None:
+        self.processor = processor
+        self.release_ids = release_ids
+
+    def __call__(self) -> None:
+        self.processor.sync(self.release_ids)
