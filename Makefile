@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEEDS := fixtures/seeds
 
-.PHONY: run test setup install migrate seed browser-deps lint format messages clean
+.PHONY: run test setup install migrate seed index browser-deps lint format messages clean
 
 run: setup ## Set up everything and serve on $(HOST):$(PORT)
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
@@ -14,7 +14,7 @@ run: setup ## Set up everything and serve on $(HOST):$(PORT)
 test: setup browser-deps ## The same set-up, then the whole test suite
 	$(BIN)/python -m pytest
 
-setup: install migrate seed
+setup: install migrate seed index
 	@$(BIN)/python manage.py ensure_admin
 
 install: $(VENV)/.installed
@@ -30,6 +30,9 @@ migrate: install
 
 seed: migrate ## Import the seed releases (idempotent: duplicates are skipped)
 	$(BIN)/python manage.py import_releases --publish $(SEEDS)
+
+index: seed ## Build the search index if it is missing or out of step (a no-op when it is right)
+	$(BIN)/python manage.py ensure_search_index
 
 # Real-browser tests drive Debian's chromium with CJK fonts (installed once, as root).
 browser-deps:

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from documents import api
-from search import api as search_api
 from portal import views
+from search import api as search_api
 
 app_name = "portal"
 

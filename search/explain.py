@@ -36,9 +36,13 @@ def describe(request: SearchRequest) -> list[str]:
         parts = [(_(" 或 ")).join(_quote(p) for p in group) for group in parsed.groups]
         where = _("标题") if request.scope == Scope.TITLE else _("段落（小标题和正文）")
         joined = _(" 并且 ").join(f"（{p}）" if " " in p else p for p in parts)
-        lines.append(_("查找%(where)s中含有 %(terms)s 的内容。") % {"where": where, "terms": joined})
+        lines.append(
+            _("查找%(where)s中含有 %(terms)s 的内容。") % {"where": where, "terms": joined}
+        )
     if parsed.excluded:
-        lines.append(_("排除含有 %(terms)s 的段落。") % {"terms": "、".join(map(_quote, parsed.excluded))})
+        lines.append(
+            _("排除含有 %(terms)s 的段落。") % {"terms": "、".join(map(_quote, parsed.excluded))}
+        )
     changed = [p for p in (*parsed.positive, *parsed.excluded) if p.normalised != p.text.lower()]
     if changed:
         pairs = "、".join(f"「{p.text}」→{_quote(p)}" for p in changed)
@@ -61,7 +65,9 @@ def suggestions(request: SearchRequest, params: dict[str, list[str]]) -> list[Su
     """Broader searches worth offering when a search found nothing."""
     found: list[Suggestion] = []
     base = {k: list(v) for k, v in params.items() if k != "page"}
-    filters = [k for k in ("province", "region", "year", "kind", "speaker", "from", "to") if k in base]
+    filters = [
+        k for k in ("province", "region", "year", "kind", "speaker", "from", "to") if k in base
+    ]
     if filters or "answers" in base or "release" in base:
         only_query = {k: v for k, v in base.items() if k in {"q", "scope", "within", "sort"}}
         found.append(Suggestion(_("去掉所有筛选条件"), only_query))
@@ -80,7 +86,8 @@ def suggestions(request: SearchRequest, params: dict[str, list[str]]) -> list[Su
                 split = " ".join(words)
                 found.append(
                     Suggestion(
-                        _("把「%(phrase)s」拆成词：%(words)s") % {"phrase": phrase.text, "words": split},
+                        _("把「%(phrase)s」拆成词：%(words)s")
+                        % {"phrase": phrase.text, "words": split},
                         {**base, "q": [request.query.text.replace(phrase.text, split, 1)]},
                     )
                 )

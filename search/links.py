@@ -10,8 +10,10 @@ from django.urls import reverse
 
 def params_of(query: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """A plain, mutable copy of ``request.GET``."""
-    return {key: list(query.getlist(key)) if hasattr(query, "getlist") else list(values)
-            for key, values in query.items()}
+    return {
+        key: list(query.getlist(key)) if hasattr(query, "getlist") else list(values)
+        for key, values in query.items()
+    }
 
 
 def search_url(params: Mapping[str, Sequence[str]], view: str = "search:page") -> str:

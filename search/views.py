@@ -69,7 +69,11 @@ def _result_context(page: Any, params: dict[str, list[str]]) -> dict[str, Any]:
         if values:
             facets.append({"name": name, "title": FACET_TITLES[name], "values": values})
     active = [
-        {"label": f.label, "param": f.param, "url": search_url(without_value(params, f.param, f.value))}
+        {
+            "label": f.label,
+            "param": f.param,
+            "url": search_url(without_value(params, f.param, f.value)),
+        }
         for f in page.request.active
     ]
     pages = {
@@ -83,7 +87,11 @@ def _result_context(page: Any, params: dict[str, list[str]]) -> dict[str, Any]:
         else "",
     }
     sorts = [
-        {"value": s.value, "active": page.request.sort == s, "url": search_url(replaced(params, sort=s.value))}
+        {
+            "value": s.value,
+            "active": page.request.sort == s,
+            "url": search_url(replaced(params, sort=s.value)),
+        }
         for s in Sort
     ]
     return {

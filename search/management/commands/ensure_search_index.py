@@ -1,0 +1,36 @@
+"""``manage.py ensure_search_index``: rebuild the index only when it does not match.
+
+``make run`` and ``make test`` call it on every start: a fresh checkout, a changed analyzer or
+dictionary, or a database edited while the index was elsewhere all end with a correct index,
+and an index that is already right costs a count, not a rebuild.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from search.indexing import index_state
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index if it is missing, stale or out of step with the database."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--check", action="store_true", help="only report; exit 1 if stale")
+
+    def handle(self, *args: Any, check: bool, **options: Any) -> None:
+        state = index_state()
+        summary = f"{state.indexed} sections indexed, {state.expected} published"
+        if state.healthy:
+            self.stdout.write(f"search index up to date ({summary})")
+            return
+        reason = "built by other code" if not state.fingerprint_ok else summary
+        if check:
+            self.stderr.write(f"search index needs a rebuild: {reason}")
+            raise SystemExit(1)
+        self.stdout.write(f"rebuilding the search index ({reason}) …")
+        call_command("rebuild_index", interactive=False, verbosity=0)
+        self.stdout.write(f"search index rebuilt: {index_state().indexed} sections")
