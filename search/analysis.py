@@ -47,9 +47,9 @@ def is_word_char(ch: str) -> bool:
     return ch < _CJK_START and ch.isalnum()
 
 
-@cache
-def _nfkc(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch)
+@lru_cache(maxsize=65536)
+def _nfkc(cluster: str) -> str:
+    return unicodedata.normalize("NFKC", cluster)
 
 
 @cache
@@ -101,10 +101,15 @@ def _nfkc_with_offsets(text: str) -> tuple[str, list[int]]:
         return text, list(range(len(text)))
     out: list[str] = []
     where: list[int] = []
-    for i, ch in enumerate(text):
-        mapped = _nfkc(ch)
+    start = 0
+    for i in range(1, len(text) + 1):
+        # A base character and the combining marks after it normalise together (u + ́ → ú).
+        if i < len(text) and unicodedata.combining(text[i]):
+            continue
+        mapped = _nfkc(text[start:i])
         out.append(mapped)
-        where.extend([i] * len(mapped))
+        where.extend([start] * len(mapped))
+        start = i
     return "".join(out), where
 
 

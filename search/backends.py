@@ -137,14 +137,13 @@ class PortalWhooshBackend(WhooshSearchBackend):
             build = 0
         with _searcher_lock:
             cached, cached_build = _searchers.get(self.path, (None, None))
-            if cached is None or cached_build != build:
-                if cached is not None:
-                    cached.close()
-                current = self.index.refresh().searcher()
-            elif not cached.up_to_date():
-                current = cached.refresh()
-            else:
-                current = cached
+            if cached is not None and cached_build == build and cached.up_to_date():
+                return cached
+            # A new searcher, not ``cached.refresh()``: Whoosh's refresh reuses segment readers
+            # with their old deletion lists, so replaced sections would still be found.
+            if cached is not None:
+                cached.close()
+            current = self.index.refresh().searcher()
             _searchers[self.path] = (current, build)
             return current
 
@@ -163,7 +162,9 @@ class PortalWhooshBackend(WhooshSearchBackend):
             from whoosh.query import AndMaybe
 
             query = AndMaybe(query, plan.words)
-        results = searcher.search(query, filter=plan.filter, limit=None, terms=False)
+        results = searcher.search(
+            query, filter=plan.filter, mask=plan.mask, limit=None, terms=False
+        )
         hits = [(hit.docnum, hit.score) for hit in results]
         if not hits:
             return []

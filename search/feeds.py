@@ -21,52 +21,62 @@ class SearchFeed(Feed):
 
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest) -> tuple[SearchRequest, dict[str, list[str]]]:
+    def get_object(self, request: HttpRequest) -> tuple[SearchRequest, dict[str, list[str]], Any]:
         params = params_of(request.GET)
         try:
             search, _ = build_request(params)
         except (BadSearchParameter, QueryTooLong) as exc:
             raise Http404(str(exc)) from exc
-        return SearchRequest(
-            query=search.query,
-            filters=search.filters,
-            scope=search.scope,
-            within=search.within,
-            sort=Sort.NEWEST,
-            labels=search.labels,
-        ), params
+        return (
+            SearchRequest(
+                query=search.query,
+                filters=search.filters,
+                scope=search.scope,
+                within=search.within,
+                sort=Sort.NEWEST,
+                labels=search.labels,
+            ),
+            params,
+            request,
+        )
 
     def title(self, obj: Any) -> str:
-        search, _ = obj
+        search = obj[0]
         return f"营商环境政策库：{search.query.text or '全部'}"
 
     def link(self, obj: Any) -> str:
         return search_url(obj[1])
 
+    def feed_url(self, obj: Any) -> str:
+        return obj[2].build_absolute_uri(search_url(obj[1], view="search:feed"))
+
     def subtitle(self, obj: Any) -> str:
         return "与此搜索匹配的最新发布稿"
 
-    def items(self, obj: Any) -> list[ReleaseGroup]:
-        search, _ = obj
+    def items(self, obj: Any) -> list[tuple[ReleaseGroup, Any]]:
+        search, _params, request = obj
         if not search.query.has_terms:
             return []
-        return search_releases(search, Paging(1, FEED_SIZE), per_release=1).groups
+        groups = search_releases(search, Paging(1, FEED_SIZE), per_release=1).groups
+        return [(group, request) for group in groups]
 
-    def item_title(self, item: ReleaseGroup) -> str:
-        return item.release.title
+    def item_title(self, item: tuple[ReleaseGroup, Any]) -> str:
+        return item[0].release.title
 
-    def item_link(self, item: ReleaseGroup) -> str:
-        return item.hits[0].url
+    def item_link(self, item: tuple[ReleaseGroup, Any]) -> str:
+        return item[0].hits[0].url
 
-    def item_guid(self, item: ReleaseGroup) -> str:
-        return item.release.get_absolute_url()
+    def item_guid(self, item: tuple[ReleaseGroup, Any]) -> str:
+        group, request = item
+        return request.build_absolute_uri(group.release.get_absolute_url())
 
-    def item_description(self, item: ReleaseGroup) -> str:
-        region = item.release.region.name if item.release.region else ""
-        return f"{region} · {item.matched} 处匹配 · {item.hits[0].snippet}"
+    def item_description(self, item: tuple[ReleaseGroup, Any]) -> str:
+        group = item[0]
+        region = group.release.region.name if group.release.region else ""
+        return f"{region} · {group.matched} 处匹配 · {group.hits[0].snippet}"
 
-    def item_pubdate(self, item: ReleaseGroup) -> object:
-        return item.release.created
+    def item_pubdate(self, item: tuple[ReleaseGroup, Any]) -> object:
+        return item[0].release.created
 
-    def item_updateddate(self, item: ReleaseGroup) -> object:
-        return item.release.updated
+    def item_updateddate(self, item: tuple[ReleaseGroup, Any]) -> object:
+        return item[0].release.updated

@@ -125,10 +125,19 @@ def parse_query(text: str) -> ParsedQuery:
             if word in _AND:
                 continue
         if token.key:
-            if token.text:
+            if token.negated or negate_next:
+                notes.append(
+                    _("不支持排除筛选条件（-%(key)s:），已忽略；请在左侧去掉或改选条件。")
+                    % {"key": token.key}
+                )
+            elif join_next:
+                notes.append(_("OR 不能连接筛选条件，已按“并且”处理。"))
+                filters.setdefault(token.key, []).append(token.text)
+            elif token.text:
                 filters.setdefault(token.key, []).append(token.text)
             else:
                 notes.append(_("筛选条件 %(key)s: 缺少取值，已忽略。") % {"key": token.key})
+            join_next = negate_next = False
             continue
         units = tuple(query_units(token.text))
         if not units:

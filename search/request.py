@@ -9,11 +9,14 @@ script all mean the same city), so backends only ever see codes.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from documents.models import Region, Release
@@ -101,7 +104,8 @@ class _Params:
         self.parsed = parsed
 
     def url(self, name: str) -> list[str]:
-        return [v.strip() for v in self.params.get(name, []) if v.strip()]
+        values = (unicodedata.normalize("NFKC", v).strip() for v in self.params.get(name, []))
+        return [v for v in values if v]
 
     def both(self, name: str) -> list[str]:
         return self.url(name) + [v.strip() for v in self.parsed.filters.get(name, ())]
@@ -221,7 +225,7 @@ def _release_title(pk: int) -> str:
 def _years(value: str) -> list[str]:
     if value.lower() in {UNKNOWN_YEAR, "不详", "未知"}:
         return [UNKNOWN_YEAR]
-    if re.fullmatch(r"\d{4}", value) and 1900 <= int(value) <= 2100:
+    if re.fullmatch(r"[0-9]{4}", value) and 1900 <= int(value) <= 2100:
         return [value]
     span = _YEARS.match(value)
     if span:
@@ -229,7 +233,7 @@ def _years(value: str) -> list[str]:
         if low >= 1900 and high <= 2100:
             return [str(y) for y in range(low, high + 1)]
     raise BadSearchParameter(
-        _("年份 “%(value)s” 无效：请写四位年份、年份范围（2020-2024）或 unknown。")
+        _("年份（year）“%(value)s” 无效：请写四位年份、年份范围（2020-2024）或 unknown。")
         % {"value": value[:40]}
     )
 
@@ -237,15 +241,23 @@ def _years(value: str) -> list[str]:
 def _kind(value: str) -> str:
     simplified = fold(value)
     for choice in Release.KindChoices:
-        if value == choice.value or simplified in {str(choice.label), fold(str(choice.label))}:
+        if value == choice.value or simplified.lower() in _kind_labels(choice):
             return choice.value
     aliases = {"发布会": "press_conference", "新闻": "news", "报告": "work_report"}
     if simplified in aliases:
         return aliases[simplified]
     allowed = ", ".join(f"{c.value}（{c.label}）" for c in Release.KindChoices)
     raise BadSearchParameter(
-        _("类型 “%(value)s” 无效，可用：%(allowed)s。") % {"value": value[:40], "allowed": allowed}
+        _("类型（kind）“%(value)s” 无效，可用：%(allowed)s。")
+        % {"value": value[:40], "allowed": allowed}
     )
+
+
+def _kind_labels(choice: Release.KindChoices) -> set[str]:
+    """A kind's Chinese label and its label in the reader's language, folded."""
+    with translation.override(settings.LANGUAGE_CODE):
+        chinese = str(choice.label)
+    return {fold(chinese).lower(), fold(str(choice.label)).lower()}
 
 
 def _day(values: list[str], name: str, *, end: bool) -> int | None:

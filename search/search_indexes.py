@@ -31,6 +31,16 @@ def region_chain(region: Region | None) -> list[Region]:
     return chain
 
 
+def filter_codes(region: Region | None) -> list[str]:
+    """Codes a ``region:`` filter finds the release by: its region and the ones above it.
+
+    The nation is a level of government, not a container: ``region:全国`` means releases of
+    the central government, as the 全国 facet counts them, so it is only the nation's own code.
+    """
+    chain = region_chain(region)
+    return [r.code for r in chain if r.level != Region.LevelChoices.NATION or r is chain[0]]
+
+
 class SectionIndex(indexes.SearchIndex, indexes.Indexable):
     """Sections of published releases."""
 
@@ -101,7 +111,7 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
         return chain[-2].code if len(chain) >= 2 else chain[-1].code
 
     def prepare_regions(self, section: Section) -> list[str]:
-        return [region.code for region in region_chain(section.release.region)]
+        return filter_codes(section.release.region)
 
     def prepare_year(self, section: Section) -> str:
         published = section.release.published

@@ -22,6 +22,7 @@ from search.highlight import highlight, snippet
 from search.request import UNKNOWN_YEAR, Paging, Scope, SearchRequest, Sort
 
 FACETS = ("province", "region", "year", "kind")
+NATION_CODE = "000000"
 
 
 class PageOutOfRange(ValueError):
@@ -63,6 +64,7 @@ class ReleaseGroup:
     title: SafeString
     hits: list[SectionHit]
     matched: int
+    more_url: str = ""
 
 
 @dataclass(slots=True)
@@ -116,7 +118,10 @@ def search_releases(
     script: Script | str = Script.ORIGINAL,
     per_release: int = 3,
 ) -> SearchPage:
-    """One page of releases, each with its best sections (the search page's view)."""
+    """One page of releases, each with its best sections (the search page's view).
+
+    Searching within one release pages through all of its matching sections instead.
+    """
     started = time.perf_counter()
     matches = match(request)
     grouped: dict[int, list[Match]] = defaultdict(list)
@@ -124,10 +129,19 @@ def search_releases(
         grouped[m.release].append(m)
     page = SearchPage(request, paging, total=len(matches), total_releases=len(grouped))
     page.facets = count_facets(matches)
-    page.page_count = _pages(len(grouped), paging)
-    release_ids = list(grouped)[
-        (paging.page - 1) * paging.page_size : paging.page * paging.page_size
-    ]
+    matched = {rid: len(found) for rid, found in grouped.items()}
+    if request.filters.release is not None:
+        page.page_count = _pages(len(matches), paging)
+        first = (paging.page - 1) * paging.page_size
+        for rid in grouped:
+            grouped[rid] = grouped[rid][first : first + paging.page_size]
+        release_ids = list(grouped)
+        per_release = paging.page_size
+    else:
+        page.page_count = _pages(len(grouped), paging)
+        release_ids = list(grouped)[
+            (paging.page - 1) * paging.page_size : paging.page * paging.page_size
+        ]
     shown = [m for rid in release_ids for m in grouped[rid][:per_release]]
     sections = _load_sections([m.section for m in shown])
     phrases = request.query.positive
@@ -143,7 +157,7 @@ def search_releases(
         title_phrases = phrases if request.scope == Scope.TITLE else ()
         page.groups.append(
             ReleaseGroup(
-                release, highlight(release.title, title_phrases, script), hits, len(grouped[rid])
+                release, highlight(release.title, title_phrases, script), hits, matched[rid]
             )
         )
     page.took_ms = (time.perf_counter() - started) * 1000
@@ -178,12 +192,15 @@ def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
     """Sections and releases per province, region, year and kind, most first."""
     sections: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     releases: dict[str, dict[str, set[int]]] = {name: defaultdict(set) for name in FACETS}
+    # A region value counts what filtering by it returns: the region and everything below it.
+    within = _regions_within({m.region for m in matches if m.region})
     for m in matches:
         for name in FACETS:
             value = getattr(m, name)
-            if value:
-                sections[name][value] += 1
-                releases[name][value].add(m.release)
+            values = within.get(value, (value,)) if name == "region" else (value,)
+            for counted in values if value else ():
+                sections[name][counted] += 1
+                releases[name][counted].add(m.release)
     labels = _facet_labels(sections)
     facets = {}
     for name in FACETS:
@@ -202,6 +219,28 @@ def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
             values.sort(key=lambda v: (-v.releases, -v.count, v.value))
         facets[name] = values
     return facets
+
+
+def _regions_within(codes: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each region code, itself and those of its ancestors that are also in ``codes``.
+
+    The nation is nobody's container here, as in the index (``filter_codes``).
+    """
+    parents = dict(Region.objects.filter(code__in=codes).values_list("code", "parent__code"))
+    missing = {p for p in parents.values() if p and p not in parents}
+    while missing:
+        found = dict(Region.objects.filter(code__in=missing).values_list("code", "parent__code"))
+        parents.update(found)
+        missing = {p for p in found.values() if p and p not in parents}
+    chains = {}
+    for code in codes:
+        chain, current = [], code
+        while current:
+            if current in codes:
+                chain.append(current)
+            current = parents.get(current)
+        chains[code] = tuple(c for c in chain if c != NATION_CODE or c == code)
+    return chains
 
 
 def _facet_labels(sections: dict[str, Counter[str]]) -> dict[str, dict[str, str]]:

@@ -45,8 +45,9 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
             return
         connection = transaction.get_connection()
         for entry in getattr(connection, "run_on_commit", None) or []:
-            if isinstance(entry[1], _PendingSync) and entry[1].processor is self:
-                entry[1].release_ids.add(release_id)
+            pending = entry[1]
+            if isinstance(pending, _PendingSync) and pending.processor is self and not pending.done:
+                pending.release_ids.add(release_id)
                 return
         transaction.on_commit(_PendingSync(self, {release_id}))
 
@@ -66,6 +67,8 @@ class _PendingSync:
     def __init__(self, processor: ReleaseSignalProcessor, release_ids: set[int]) -> None:
         self.processor = processor
         self.release_ids = release_ids
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         self.processor.sync(self.release_ids)

@@ -94,6 +94,9 @@ def _result_context(page: Any, params: dict[str, list[str]]) -> dict[str, Any]:
         }
         for s in Sort
     ]
+    if page.request.filters.release is None:
+        for group in page.groups:
+            group.more_url = search_url(with_value(params, "release", str(group.release.pk)))
     return {
         "page": page,
         "facets": facets,

@@ -14,17 +14,20 @@ from whoosh.query import spans
 from search.analysis import SENTENCE_ENDS, phrase_terms, policy_words
 from search.query import Phrase
 from search.request import Scope, SearchRequest, Within
-
-#: Units further apart than this cannot be in one section anyway.
-_ANY_DISTANCE = 1_000_000
+from search.whoosh_spans import SameSentence
 
 
 @dataclass(frozen=True, slots=True)
 class WhooshPlan:
-    """What the backend runs: the matching query, its filter, and the ranking helpers."""
+    """What the backend runs: the matching query, its filter and mask, the ranking helpers.
+
+    Excluded phrases are a mask (documents to drop) rather than ``AndNot``: Whoosh's
+    ``AndNotMatcher`` lets through documents whose positive side is a phrase (span) matcher.
+    """
 
     match: wq.Query
     filter: wq.Query
+    mask: wq.Query | None
     heading: wq.Query | None
     words: wq.Query | None
 
@@ -45,29 +48,28 @@ def build_plan(request: SearchRequest) -> WhooshPlan | None:
     field = "title" if request.scope == Scope.TITLE else "text"
     groups = [[phrase_query(field, p) for p in group] for group in parsed.groups]
     if request.within == Within.SENTENCE and len(groups) > 1:
-        match: wq.Query = _same_sentence(field, groups)
+        singles = [[len(p.units) == 1 for p in group] for group in parsed.groups]
+        match: wq.Query = _same_sentence(field, groups, singles)
     else:
         match = wq.And([_any(group) for group in groups])
-    if parsed.excluded:
-        match = wq.AndNot(match, _any([phrase_query(field, p) for p in parsed.excluded]))
+    mask = _any([phrase_query(field, p) for p in parsed.excluded]) if parsed.excluded else None
     heading = words = None
     if request.scope == Scope.FULLTEXT:
         heading = _any([phrase_query("heading", p) for p in parsed.positive])
         vocabulary = sorted({w for p in parsed.positive for w in policy_words(p.text)})
         words = wq.Or([wq.Term("words", w) for w in vocabulary]) if vocabulary else None
-    return WhooshPlan(match, build_filter(request), heading, words)
+    return WhooshPlan(match, build_filter(request), mask, heading, words)
 
 
 def _any(queries: list[wq.Query]) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _same_sentence(field: str, groups: list[list[wq.Query]]) -> wq.Query:
-    """All groups within one sentence: their span may not cover a sentence end."""
-    parts = [group[0] if len(group) == 1 else spans.SpanOr(group) for group in groups]
-    near = spans.SpanNear2(parts, slop=_ANY_DISTANCE, ordered=False, mindist=0)
+def _same_sentence(field: str, groups: list[list[wq.Query]], singles: list[list[bool]]) -> wq.Query:
+    """All groups within one sentence: no group's hit may straddle a sentence end."""
+    alternatives = [list(zip(g, s, strict=True)) for g, s in zip(groups, singles, strict=True)]
     ends = spans.SpanOr([wq.Term(field, end) for end in sorted(SENTENCE_ENDS)])
-    return spans.SpanNot(near, ends)
+    return SameSentence(alternatives, ends)
 
 
 def build_filter(request: SearchRequest) -> wq.Query:

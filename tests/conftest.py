@@ -1,17 +1,13 @@
 """Shared fixtures: real documents (the seed releases and the national corpus) and the test DB.
 
-Every test run gets its own data folder, so tests never touch a developer's ``var/``.
+Every test run gets its own data folder (``tests/settings.py``), so tests never touch a
+developer's ``var/``.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
-
-# Before Django reads its settings: a private data folder for this test run.
-os.environ.setdefault("PORTAL_DATA_DIR", tempfile.mkdtemp(prefix="portal-test-"))
 
 import pytest
 
@@ -85,12 +81,19 @@ def seeds(db) -> dict[str, object]:
 
 @pytest.fixture
 def live_seeds(transactional_db) -> dict[str, object]:
-    """Seeds for tests that need a live server (their DB is flushed after each test).
+    """Exactly the five seeds, for tests that need a live server.
 
-    The flush bypasses signals, so the search index is rebuilt to match the database.
+    The first such test still sees the session's data (seeds and corpus), later ones a flushed
+    database; every one starts from the same five. The flush bypasses signals, so the search
+    index is rebuilt to match the database.
     """
     from django.core.management import call_command
+    from django.db import transaction
 
+    from documents.models import Release
+
+    with transaction.atomic():
+        Release.objects.all().delete()
     seeds = import_seeds()
     call_command("rebuild_index", interactive=False, verbosity=0)
     return seeds

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import pytest
 
+from documents.models import Release
+
 pytestmark = pytest.mark.django_db
 
 
-def test_release_list_schema(client, seeds):
+def _published_count() -> int:
+    """The seeds and the national corpus are all published in the test database."""
+    return Release.objects.filter(status=Release.Status.PUBLISHED).count()
+
+
+def test_default_page_is_the_newest_releases(client, seeds, settings):
     data = client.get("/api/releases").json()
-    assert data["total"] == 5 and data["page"] == 1
+    assert data["total"] == _published_count() > settings.PORTAL_API_PAGE_SIZE
+    assert data["page"] == 1 and data["page_size"] == settings.PORTAL_API_PAGE_SIZE
+    assert len(data["results"]) == settings.PORTAL_API_PAGE_SIZE
+    dates = [r["published"] for r in data["results"]]
+    assert None not in dates and dates == sorted(dates, reverse=True)
+
+
+def test_release_list_schema(client, seeds):
+    data = client.get("/api/releases?page_size=100").json()
+    assert data["total"] == _published_count() == len(data["results"])
+    assert data["page"] == 1
+    listed = {r["id"] for r in data["results"]}
+    assert {release.pk for release in seeds.values()} <= listed
     first = data["results"][0]
     assert set(first) >= {
         "id",
@@ -81,11 +100,14 @@ def test_bad_requests_get_json_errors(client, seeds, url, status, needle):
 
 def test_page_past_the_end_is_empty_not_an_error(client, seeds):
     data = client.get("/api/releases?page=50").json()
-    assert data["results"] == [] and data["total"] == 5
+    assert data["results"] == [] and data["total"] == _published_count()
 
 
 def test_drafts_are_not_in_the_api(client, seeds):
+    before = client.get("/api/releases").json()["total"]
     seeds["002"].status = "draft"
     seeds["002"].save()
-    assert client.get("/api/releases").json()["total"] == 4
+    assert client.get("/api/releases").json()["total"] == before - 1 == _published_count()
+    listed = client.get("/api/releases?page_size=100").json()["results"]
+    assert seeds["002"].pk not in {r["id"] for r in listed}
     assert client.get(f"/api/releases/{seeds['002'].pk}").status_code == 404

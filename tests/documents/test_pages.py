@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from xml.etree import ElementTree
 
+import pytest
+from django.utils.html import escape
+
+from documents.feeds import FEED_SIZE
+from documents.models import Release
+from documents.selectors import visible_releases
 from tests.conftest import seed_bytes
+
+ATOM = "http://www.w3.org/2005/Atom"
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +32,17 @@ def test_home_shows_counts_latest_and_provinces(client, seeds):
         "内蒙古自治区",
     ):
         assert name in page
-    assert page.index("金昌專場") < page.index("齐心培沃土")  # newest first
+    # The latest list is the ten newest published releases, newest first (the corpus's
+    # national reports interleave with the seeds by date).
+    latest = [r.title for r in visible_releases()[:10]]
+    assert "“全省優化營商環境提質增效年”行動系列專題新聞發布會——金昌專場" in latest
+    positions = [page.index(escape(title)) for title in latest]
+    assert positions == sorted(positions)
+    older = Release.objects.published().exclude(pk__in=[r.pk for r in visible_releases()[:10]])
+    assert seeds["002"] in older and "齐心培沃土" not in page
+    assert page.index("金昌專場") < page.index("张掖专场")  # 2024-09-03 before 2024-01-15
+    counts = re.findall(r"<li><strong>([\d,]+)</strong>", page)
+    assert counts[0].replace(",", "") == str(Release.objects.published().count())
 
 
 def test_province_page_lists_cities_and_releases(client, seeds):
@@ -87,11 +106,22 @@ def test_unknown_pages_get_a_helpful_404(client, seeds):
     assert "找不到这个页面" in page and "/regions/" in page
 
 
+def _feed_release_ids(content: bytes) -> list[int]:
+    root = ElementTree.fromstring(content)  # noqa: S314 - our own server's output
+    assert root.tag == f"{{{ATOM}}}feed"
+    links = [e.find(f"{{{ATOM}}}link").get("href") for e in root.findall(f"{{{ATOM}}}entry")]
+    return [int(re.search(r"/releases/(\d+)/", link).group(1)) for link in links]
+
+
 def test_atom_feeds_site_wide_and_per_province(client, seeds):
-    feed = client.get("/feeds/releases/").content.decode()
-    assert feed.startswith("<?xml") and "金昌專場" in feed
+    response = client.get("/feeds/releases/")
+    assert response.content.decode().startswith("<?xml")
+    newest = Release.objects.published().order_by("-created").values_list("pk", flat=True)
+    assert _feed_release_ids(response.content) == list(newest[:FEED_SIZE])
     gansu = client.get("/feeds/regions/620000/").content.decode()
-    assert "张掖专场" in gansu and "湘潭" not in gansu
+    assert "张掖专场" in gansu and "金昌專場" in gansu
+    assert "湘潭" not in gansu and "政府工作报告" not in gansu
+    assert sorted(_feed_release_ids(gansu.encode())) == sorted([seeds["000"].pk, seeds["001"].pk])
 
 
 def test_english_interface_keeps_document_text(client, seeds):
