@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from portal.context_processors import chosen_script
@@ -17,7 +18,12 @@ from search.query import QueryTooLong
 from search.request import BadSearchParameter, Sort, build_request
 from search.service import FACETS, PageOutOfRange, search_releases
 
-FACET_TITLES = {"province": "省份", "region": "地区", "year": "年份", "kind": "类型"}
+FACET_TITLES = {
+    "province": gettext_lazy("省份"),
+    "region": gettext_lazy("地区"),
+    "year": gettext_lazy("年份"),
+    "kind": gettext_lazy("类型"),
+}
 
 
 @require_GET

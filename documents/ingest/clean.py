@@ -54,7 +54,15 @@ _LEAD_BYLINE = re.compile(
 _IMAGE_NAME = re.compile(r"^\S.{0,120}?\.(?:jpe?g|png|gif|bmp|webp|tiff?|svg)$", re.IGNORECASE)
 _DISCLAIMER = re.compile(
     r"^[(（【]?\s*(?:免责声明|版权声明|特别声明|郑重声明|声明[:：]|本网站?(?:转载|转自|所载)|"
-    r"本文(?:转载|转自|来源于网络)|转载请注明|凡本网注明|如涉及作品内容、版权|本作品(?:来自|是|在|采用|依据))"
+    r"本文(?:转载|转自|来源于网络)|转载请注明|凡本网注明|如涉及作品内容、版权|本作品(?:来自|是|在|采用|依据)|"
+    r"注[:：]\s*\S{0,12}(?:维基|wiki))",
+    re.IGNORECASE,
+)
+# Licence templates of wiki exports, flattened to words: "Public domain Public domain false false".
+_LICENCE_LINE = re.compile(
+    r"^(?:(?:public\s+domain|pd-\S+|cc[- ]by(?:[- ][a-z]{2})*(?:[- ][\d.]+)?|gfdl|true|false)"
+    r"\s*)+$",
+    re.IGNORECASE,
 )
 _ROLES = {
     "来源": "source",
@@ -189,7 +197,7 @@ def _drop_furniture(lines: list[str], state: _Collector) -> list[str]:
             in_disclaimer = False
             continue
         folded = fold_aligned(line)
-        if in_disclaimer or _DISCLAIMER.match(folded):
+        if in_disclaimer or _DISCLAIMER.match(folded) or _LICENCE_LINE.match(line):
             state.removed.append(line)
             in_disclaimer = True
             kept.append("")

@@ -146,3 +146,10 @@ def test_whole_corpus_parses_without_loss():
         assert release.sections, record["title"]
         kept = sum(len(s.text) + len(s.heading) for s in release.sections)
         assert kept >= 0.9 * len(record["content"].replace("\n", "").replace("\u3000", "")) - 500
+
+
+def test_wiki_licence_boilerplate_is_not_part_of_any_report():
+    """Wikisource's licence template and community note are page furniture, not the report."""
+    for record in RECORDS:
+        body = _parse(record).body_text
+        assert "Public domain" not in body and "维基文库社群" not in body, record["title"]
