@@ -187,70 +187,64 @@ def phrase_pattern(units: list[str]) -> re.Pattern[str]:
     return re.compile(body)
 
 
-class UnitTokenizer(Tokenizer):
+class _TermTokenizer(Tokenizer):
+    """Whoosh's tokenizer protocol around ``terms()``: (text, position) pairs of one value."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos in self.terms(value, mode):
+            token.text = text
+            token.pos = start_pos + pos
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            yield token
+
+    def terms(self, value: str, mode: str) -> Iterator[tuple[str, int]]:
+        raise NotImplementedError
+
+
+class UnitTokenizer(_TermTokenizer):
     """Whoosh tokenizer for exact substring search: every unit and unit pair, by position.
 
     At query time (Whoosh's own query parser) it yields only the pairs, in order, so a parsed
     phrase needs no special casing; the portal's own query builder uses ``phrase_terms``.
     """
 
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    def terms(self, value: str, mode: str) -> Iterator[tuple[str, int]]:
         units = split_units(normalise(value))
         if mode == "query":
-            terms = phrase_terms([u for u in units if u != SPACE])
-            for pos, term in enumerate(terms):
-                yield _set(token, term, start_pos + pos, keeporiginal)
+            yield from (
+                (t, p) for p, t in enumerate(phrase_terms([u for u in units if u != SPACE]))
+            )
             return
         last = len(units) - 1
         for pos, unit in enumerate(units):
             if unit != SPACE:
-                yield _set(token, unit, start_pos + pos, keeporiginal)
+                yield unit, pos
             if pos < last:
-                yield _set(token, unit + units[pos + 1], start_pos + pos, keeporiginal)
+                yield unit + units[pos + 1], pos
 
 
-def _set(token: Token, text: str, pos: int, keeporiginal: bool) -> Token:
-    token.text = text
-    token.pos = pos
-    token.boost = 1.0
-    token.stopped = False
-    if keeporiginal:
-        token.original = text
-    return token
-
-
-class PolicyWordTokenizer(Tokenizer):
+class PolicyWordTokenizer(_TermTokenizer):
     """Whoosh tokenizer yielding jieba's words (policy terms kept whole), for ranking only."""
 
-    def __call__(
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+    def terms(self, value: str, mode: str) -> Iterator[tuple[str, int]]:
         for pos, word in enumerate(policy_words(value)):
-            yield _set(token, word, start_pos + pos, keeporiginal)
+            yield word, pos
 
 
 def policy_words(text: str) -> list[str]:
