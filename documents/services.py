@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath
@@ -16,18 +17,20 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from documents.ingest import IngestError, ParsedRelease, parse_release, parse_text
+from documents.ingest.formats import EXTRACTABLE_SUFFIXES, extract_text
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.models import Region, Release, Section
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".txt", ".text", *RECORD_SUFFIXES}
+SUPPORTED_SUFFIXES = {".txt", ".text", *EXTRACTABLE_SUFFIXES, *RECORD_SUFFIXES}
 
 
 class Outcome(StrEnum):
     """What happened to one input file."""
 
     IMPORTED = "imported"
+    WOULD_IMPORT = "would import"
     DUPLICATE = "duplicate"
     FAILED = "failed"
     SKIPPED = "skipped"
@@ -42,36 +45,78 @@ class ImportResult:
     message: str = ""
     release: Release | None = None
     warnings: tuple[str, ...] = ()
+    parsed: ParsedRelease | None = None
 
 
 def import_release(
-    data: bytes, *, filename: str, publish: bool = False, title_hint: str = ""
+    data: bytes,
+    *,
+    filename: str,
+    publish: bool = False,
+    title_hint: str = "",
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Parse and store one release file; duplicates and unreadable input are reported."""
+    """Parse and store one release file; duplicates and unreadable input are reported.
+
+    With ``dry_run`` nothing is written: the result says what would happen and carries the
+    parsed release for a preview.
+    """
+    extracted = None
     try:
-        parsed = parse_release(data, title_hint=title_hint)
+        if PurePath(filename).suffix.lower() in EXTRACTABLE_SUFFIXES:
+            extracted = extract_text(data, filename)
+            parsed = parse_text(extracted.text, title_hint=title_hint or extracted.title)
+        else:
+            parsed = parse_release(data, title_hint=title_hint)
     except IngestError as exc:
         return ImportResult(filename, Outcome.FAILED, str(exc))
-    return _store_new(parsed, data, filename, publish)
+    if extracted is None:
+        return _store_new(parsed, data, filename, publish, dry_run=dry_run)
+    label = "/".join(filter(None, [extracted.format, extracted.encoding]))
+    result = _store_new(parsed, data, filename, publish, dry_run=dry_run, encoding=label)
+    return ImportResult(
+        result.name,
+        result.outcome,
+        result.message,
+        result.release,
+        extracted.warnings + result.warnings,
+        result.parsed,
+    )
 
 
-def import_records(data: bytes, *, filename: str, publish: bool = False) -> list[ImportResult]:
-    """Import every record of a bulk ``.jsonl``/``.csv`` file; each line succeeds or fails alone."""
+def import_records(
+    data: bytes,
+    *,
+    filename: str,
+    publish: bool = False,
+    dry_run: bool = False,
+    on_result: Callable[[ImportResult, int], None] | None = None,
+) -> list[ImportResult]:
+    """Import every record of a bulk ``.jsonl``/``.csv`` file; each line succeeds or fails alone.
+
+    ``on_result(result, total)`` is called after each record (for progress reporting).
+    """
     suffix = PurePath(filename).suffix
     try:
         records = list(iter_records(data, suffix))
     except IngestError as exc:
         return [ImportResult(filename, Outcome.FAILED, str(exc))]
-    results = []
+    results: list[ImportResult] = []
+    seen: dict[str, int] = {}
     # One transaction for the file: each record still succeeds or fails alone (savepoints),
     # and the search index is updated once, after the last record.
     with transaction.atomic():
         for record in records:
-            results.append(_import_record(record, filename, publish))
+            result = _import_record(record, filename, publish, dry_run, seen)
+            results.append(result)
+            if on_result is not None:
+                on_result(result, len(records))
     return results
 
 
-def _import_record(record: Record, filename: str, publish: bool) -> ImportResult:
+def _import_record(
+    record: Record, filename: str, publish: bool, dry_run: bool, seen: dict[str, int]
+) -> ImportResult:
     name = f"{filename}:{record.line}"
     if record.error:
         return ImportResult(name, Outcome.FAILED, record.error)
@@ -79,31 +124,58 @@ def _import_record(record: Record, filename: str, publish: bool) -> ImportResult
         parsed = parse_text(record.text, title_hint=record.title)
     except IngestError as exc:
         return ImportResult(name, Outcome.FAILED, f"第 {record.line} 行：{exc}")
+    if parsed.content_hash in seen:
+        message = f"与本文件第 {seen[parsed.content_hash]} 行内容相同"
+        return ImportResult(name, Outcome.DUPLICATE, message, parsed=parsed)
+    seen[parsed.content_hash] = record.line
     stored_name = f"{PurePath(filename).stem}-{record.line}.json"
-    result = _store_new(parsed, record.raw, stored_name, publish, source=record.source)
-    return ImportResult(name, result.outcome, result.message, result.release, result.warnings)
+    result = _store_new(
+        parsed, record.raw, stored_name, publish, source=record.source, dry_run=dry_run
+    )
+    return ImportResult(
+        name, result.outcome, result.message, result.release, result.warnings, parsed
+    )
 
 
 def _store_new(
-    parsed: ParsedRelease, data: bytes, filename: str, publish: bool, source: str = ""
+    parsed: ParsedRelease,
+    data: bytes,
+    filename: str,
+    publish: bool,
+    source: str = "",
+    dry_run: bool = False,
+    encoding: str = "",
 ) -> ImportResult:
     existing = Release.objects.filter(content_hash=parsed.content_hash).first()
     if existing is not None:
         return ImportResult(
             filename, Outcome.DUPLICATE, f"与已有发布稿 #{existing.pk} 内容相同", existing
         )
+    if dry_run:
+        return ImportResult(filename, Outcome.WOULD_IMPORT, "", None, parsed.warnings, parsed)
     try:
         release = store_release(
-            parsed, original=data, filename=filename, publish=publish, source=source
+            parsed,
+            original=data,
+            filename=filename,
+            publish=publish,
+            source=source,
+            encoding=encoding,
         )
     except IntegrityError:
         existing = Release.objects.filter(content_hash=parsed.content_hash).first()
         return ImportResult(filename, Outcome.DUPLICATE, "同时导入了相同内容", existing)
-    return ImportResult(filename, Outcome.IMPORTED, "", release, parsed.warnings)
+    return ImportResult(filename, Outcome.IMPORTED, "", release, parsed.warnings, parsed)
 
 
 def store_release(
-    parsed: ParsedRelease, *, original: bytes, filename: str, publish: bool, source: str = ""
+    parsed: ParsedRelease,
+    *,
+    original: bytes,
+    filename: str,
+    publish: bool,
+    source: str = "",
+    encoding: str = "",
 ) -> Release:
     """Write a parsed release, its sections and its original file in one transaction."""
     meta = parsed.metadata
@@ -122,7 +194,7 @@ def store_release(
         text=parsed.body_text,
         content_hash=parsed.content_hash,
         original_name=PurePath(filename).name[:255],
-        original_encoding=parsed.decoded.encoding_label if parsed.decoded else "",
+        original_encoding=(parsed.decoded.encoding_label if parsed.decoded else encoding)[:32],
         details=_details(parsed),
         status=Release.Status.PUBLISHED if publish else Release.Status.DRAFT,
     )

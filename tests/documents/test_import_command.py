@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
@@ -82,3 +83,95 @@ def test_seed_files_in_repo_are_the_shared_originals():
         pytest.skip("../shared is not beside this checkout")
     for path in SEEDS_DIR.iterdir():
         assert path.read_bytes() == (shared / path.name).read_bytes()
+
+
+@pytest.mark.django_db
+def test_dry_run_reports_metadata_as_a_table_and_writes_nothing(tmp_path):
+    path = tmp_path / "hohhot-h2.txt"
+    path.write_text(seed_text("004").replace("上半年", "下半年"), encoding="utf-8")
+    before = (Release.objects.count(), sorted(p.name for p in tmp_path.iterdir()))
+    output = _run("--dry-run", str(path), str(SEEDS_DIR))
+    header, *rows = output.splitlines()
+    assert header.split()[:4] == ["outcome", "file", "title", "region"]
+    new = next(row for row in rows if "hohhot-h2.txt" in row)
+    assert new.startswith("would import") and "呼和浩特市" in new and "2023-06-27" in new
+    assert "work_report" in new
+    assert sum(row.startswith("duplicate") for row in rows) == 5
+    assert "1 would import" in output and "5 duplicate" in output
+    assert (Release.objects.count(), sorted(p.name for p in tmp_path.iterdir())) == before
+
+
+@pytest.mark.django_db
+def test_dry_run_of_a_bulk_file_names_each_record_and_catches_repeats(tmp_path):
+    other = {"title": "新闻", "content": seed_text("004").replace("上半年", "第三季度")}
+    lines = [json.dumps(r, ensure_ascii=False) for r in (other, other, {"title": "x"})]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\nnot json\n", encoding="utf-8")
+    before = Release.objects.count()
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_releases", "--dry-run", str(path), stdout=out)
+    rows = [r for r in out.getvalue().splitlines()[1:] if not r.lstrip().startswith("!")]
+    assert rows[0].startswith("would import") and "batch.jsonl:1" in rows[0]
+    assert rows[1].startswith("duplicate") and "与本文件第 1 行内容相同" in rows[1]
+    assert rows[2].startswith("failed") and "第 3 行没有正文" in rows[2]
+    assert rows[3].startswith("failed") and "第 4 行不是有效的 JSON" in rows[3]
+    assert Release.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_files_over_the_size_limit_are_refused_before_reading(tmp_path, settings):
+    settings.PORTAL_MAX_UPLOAD_BYTES = 1000
+    path = tmp_path / "big.txt"
+    path.write_text("营商环境" * 500, encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_releases", str(path), stdout=out)
+    assert "文件过大" in out.getvalue() and "big.txt" in out.getvalue()
+
+
+def test_progress_bar_shows_count_rate_and_eta():
+    from documents.progress import Progress
+
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    progress = Progress(4, stream, label="files ")
+    for _ in range(4):
+        progress.step()
+    progress.close()
+    last = stream.getvalue().strip().split("\r")[-1]
+    assert last.startswith("files [") and "4/4" in last and "/s" in last and "ETA 0s" in last
+    quiet = StringIO()  # not a terminal: nothing written
+    Progress(4, quiet).step()
+    assert quiet.getvalue() == ""
+
+
+@pytest.mark.django_db
+def test_an_html_copy_of_a_seed_is_the_same_content(tmp_path):
+    from tests.documents.test_formats import html_page
+
+    paragraphs = [p for p in seed_text("004").split("\n") if p.strip()]
+    path = tmp_path / "report.html"
+    path.write_bytes(html_page(paragraphs, charset="gbk").encode("gbk", errors="strict"))
+    output = _run(str(path))
+    assert "duplicate" in output and "#" in output
+
+
+@pytest.mark.django_db
+def test_a_docx_release_is_imported_with_its_metadata_and_kept_byte_for_byte(tmp_path):
+    from tests.documents.test_formats import make_docx
+
+    text = seed_text("004").replace("上半年", "下半年")
+    data = make_docx([p for p in text.split("\n") if p.strip()])
+    path = tmp_path / "hohhot-h2.docx"
+    path.write_bytes(data)
+    output = _run("--publish", str(path))
+    assert "imported" in output
+    release = Release.objects.get(original_name="hohhot-h2.docx")
+    assert release.region.name == "呼和浩特市" and release.original_encoding == "docx"
+    assert "下半年" in release.title and release.sections.count() > 10
+    with release.original.open("rb") as handle:
+        assert handle.read() == data
