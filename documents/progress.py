@@ -22,7 +22,12 @@ class Progress:
         self.done = 0
         self.started = time.monotonic()
         self._drawn = 0.0
-        self.enabled = bool(getattr(stream, "isatty", lambda: False)()) and self.total > 1
+        self._terminal = bool(getattr(stream, "isatty", lambda: False)())
+
+    @property
+    def enabled(self) -> bool:
+        """Drawn only on a terminal, and only when there is more than one item."""
+        return self._terminal and self.total > 1
 
     def step(self, count: int = 1) -> None:
         """Record ``count`` finished items."""

@@ -73,12 +73,9 @@ class Command(BaseCommand):
                 self._report(path, result)
             progress.step()
         progress.close()
-        summary = ", ".join(
-            f"{counts[o]} {o.value}"
-            for o in Outcome
-            if counts[o]
-            or o in (Outcome.IMPORTED, Outcome.DUPLICATE, Outcome.FAILED, Outcome.SKIPPED)
-        )
+        # "would import" appears only in dry runs; the other outcomes are always counted.
+        shown = [o for o in Outcome if counts[o] or o is not Outcome.WOULD_IMPORT]
+        summary = ", ".join(f"{counts[o]} {o.value}" for o in shown)
         self.stdout.write(f"summary: {summary}")
         if counts[Outcome.FAILED]:
             raise CommandError(f"{counts[Outcome.FAILED]} file(s) could not be imported")
@@ -101,10 +98,7 @@ class Command(BaseCommand):
             progress = Progress(0, self.stderr._out, label=f"{path.name} ")
 
             def step(result: ImportResult, total: int) -> None:
-                progress.total = total
-                progress.enabled = progress.enabled or (
-                    total > 1 and bool(getattr(self.stderr._out, "isatty", lambda: False)())
-                )
+                progress.total = total  # known once the file is read
                 progress.step()
 
             results = import_records(
