@@ -5,13 +5,20 @@ after-commit signal processor re-indexes exactly what changed.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from documents.admin_upload import ReleaseUploadMixin
+from documents.forms import ReleaseAdminForm
 from documents.models import Region, Release, Section
-from documents.services import Outcome, reparse_release
+from documents.services import Outcome, reparse_release, replace_text
+from search.indexing import index_state, indexed_section_count
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -55,6 +62,24 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RegionWithReleasesFilter(admin.SimpleListFilter):
+    """Releases of one region (regions with releases, in the chosen province if there is one)."""
+
+    title = _("地区")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        regions = Region.objects.filter(releases__isnull=False).distinct().order_by("code")
+        province = request.GET.get(ProvinceFilter.parameter_name, "")
+        if province.isdigit() and province != "000000":
+            regions = regions.filter(code__startswith=province[:2])
+        return [(r.code, r.place_label) for r in regions.select_related("parent__parent")]
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        return queryset.filter(region__code=code) if code else queryset
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "kind", "level", "parent")
@@ -77,37 +102,147 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
-    list_display = ("title", "region", "kind", "published", "status", "section_total")
-    list_filter = ("status", "kind", ProvinceFilter, YearFilter, "region__level")
+class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
+    form = ReleaseAdminForm
+    list_display = ("title", "region", "kind", "published", "status", "section_total", "indexing")
+    list_filter = (
+        "status",
+        "kind",
+        ProvinceFilter,
+        RegionWithReleasesFilter,
+        YearFilter,
+        "region__level",
+    )
     search_fields = ("title", "subtitle", "region__name", "source", "original_name")
     actions = ("publish", "unpublish", "reparse")
     date_hierarchy = "published"
     autocomplete_fields = ("region",)
     readonly_fields = (
+        "index_status",
         "content_hash",
-        "original",
-        "original_name",
+        "original_link",
         "original_encoding",
         "created",
         "updated",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "subtitle", "region", "kind", "status")}),
+        (
+            _("日期与来源"),
+            {
+                "fields": (
+                    ("published", "published_precision"),
+                    "published_text",
+                    "source",
+                    "author",
+                    "editor",
+                )
+            },
+        ),
+        (_("正文"), {"fields": ("text",)}),
+        (
+            _("原始文件与检索"),
+            {
+                "fields": (
+                    "original_link",
+                    "original_encoding",
+                    "content_hash",
+                    "index_status",
+                    "created",
+                    "updated",
+                )
+            },
+        ),
     )
     inlines = [SectionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region").annotate(n=Count("sections"))
 
+    def changelist_view(self, request, extra_context=None):
+        extra = {"index_state": index_state(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Save the fields; an edited text is re-split into sections (and re-indexed)."""
+        super().save_model(request, obj, form, change)
+        if change and "text" in form.changed_data:
+            result = replace_text(obj, form.cleaned_data["text"])
+            if result.outcome is not Outcome.IMPORTED:  # checked by the form; a race lands here
+                raise ValueError(result.message)
+            self.message_user(
+                request,
+                _("正文已更改：重新分为 %(n)d 段。") % {"n": obj.sections.count()},
+                messages.INFO,
+            )
+
     @admin.display(description=_("段落数"), ordering="n")
     def section_total(self, obj: Release) -> int:
         return obj.n
+
+    @admin.display(description=_("检索"))
+    def indexing(self, obj: Release) -> str:
+        """✓ indexed, ✗ error, … waiting; drafts are not in search at all."""
+        if obj.index_error:
+            return format_html('<span title="{}">✗ {}</span>', obj.index_error, _("出错"))
+        if not obj.is_published:
+            return "—"
+        if obj.indexed_at is None or obj.indexed_at < obj.updated:
+            return str(_("待更新"))
+        return "✓"
+
+    @admin.display(description=_("检索索引"))
+    def index_status(self, obj: Release) -> str:
+        if obj.pk is None:
+            return "—"
+        indexed = indexed_section_count(obj.pk)
+        expected = obj.sections.count() if obj.is_published else 0
+        when = (
+            timezone.localtime(obj.indexed_at).strftime("%Y-%m-%d %H:%M:%S")
+            if obj.indexed_at
+            else "—"
+        )
+        state = _("已收录 %(n)s/%(m)d 段（最近更新 %(when)s）") % {
+            "n": "?" if indexed is None else indexed,
+            "m": expected,
+            "when": when,
+        }
+        if obj.index_error:
+            return format_html("{}<br><strong>{}</strong> {}", state, _("错误："), obj.index_error)
+        return state
+
+    @admin.display(description=_("原始文件"))
+    def original_link(self, obj: Release) -> str:
+        if not obj.original:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            f"{obj.get_absolute_url()}original/",
+            obj.original_name or obj.original.name,
+        )
 
     @admin.action(description=_("发布所选发布稿"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         self._set_status(request, queryset, Release.Status.PUBLISHED)
 
     @admin.action(description=_("撤回所选发布稿（改为草稿）"), permissions=["change"])
-    def unpublish(self, request, queryset) -> None:
+    def unpublish(self, request, queryset):
+        """After confirmation: drafts disappear from search and from the public pages."""
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/documents/release/unpublish_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": _("确认撤回"),
+                    "releases": queryset.filter(status=Release.Status.PUBLISHED),
+                    "queryset": queryset,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         self._set_status(request, queryset, Release.Status.DRAFT)
+        return None
 
     def _set_status(self, request, queryset, status: str) -> None:
         changed = 0

@@ -45,6 +45,16 @@ class Region(models.Model):
         return reverse("documents:region", args=[self.code])
 
     @property
+    def place_label(self) -> str:
+        """The name with the divisions above it (朝阳区 · 北京市), to tell namesakes apart."""
+        names = [self.name]
+        parent = self.parent
+        while parent is not None and parent.level != Level.NATION:
+            names.append(parent.name)
+            parent = parent.parent
+        return " · ".join(names)
+
+    @property
     def province(self) -> Region | None:
         """The province this region belongs to (itself for a province)."""
         region: Region | None = self
@@ -131,6 +141,8 @@ class Release(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    indexed_at = models.DateTimeField(_("最近编入检索"), null=True, blank=True, editable=False)
+    index_error = models.TextField(_("检索索引错误"), blank=True, editable=False)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -193,3 +205,22 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.release.get_absolute_url()}#{self.anchor}"
+
+
+class SentenceFingerprint(models.Model):
+    """One sentence hash of a release (see ``documents.fingerprints``), for near-duplicates."""
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("发布稿"), on_delete=models.CASCADE, related_name="fingerprints"
+    )
+    value = models.BigIntegerField(_("句子指纹"), db_index=True)
+
+    class Meta:
+        verbose_name = _("句子指纹")
+        verbose_name_plural = _("句子指纹")
+        constraints = [
+            models.UniqueConstraint(fields=["release", "value"], name="fingerprint_unique_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release_id}:{self.value:x}"

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -20,8 +21,26 @@ from documents.ingest import IngestError, ParsedRelease, parse_release, parse_te
 from documents.ingest.formats import EXTRACTABLE_SUFFIXES, extract_text
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.models import Region, Release, Section
+from documents.near_duplicates import store_fingerprints
 
 log = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "subtitle",
+        "region",
+        "kind",
+        "published",
+        "published_precision",
+        "published_text",
+        "source",
+        "author",
+        "editor",
+        "status",
+    }
+)
+"""Release fields a person may correct before storing; the rest derive from the text."""
 
 SUPPORTED_SUFFIXES = {".txt", ".text", *EXTRACTABLE_SUFFIXES, *RECORD_SUFFIXES}
 
@@ -48,6 +67,26 @@ class ImportResult:
     parsed: ParsedRelease | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedUpload:
+    """An uploaded file as the pipeline read it, before anything is stored."""
+
+    parsed: ParsedRelease
+    encoding: str  # how the bytes were read: "GB18030", "docx", "html/UTF-8" …
+    warnings: tuple[str, ...]
+
+
+def parse_upload(data: bytes, filename: str, *, title_hint: str = "") -> ParsedUpload:
+    """Extract (HTML/DOCX/PDF) or decode (text) one file and parse it; raises IngestError."""
+    if PurePath(filename).suffix.lower() in EXTRACTABLE_SUFFIXES:
+        extracted = extract_text(data, filename)
+        parsed = parse_text(extracted.text, title_hint=title_hint or extracted.title)
+        label = "/".join(filter(None, [extracted.format, extracted.encoding]))
+        return ParsedUpload(parsed, label, extracted.warnings + parsed.warnings)
+    parsed = parse_release(data, title_hint=title_hint)
+    return ParsedUpload(parsed, parsed.decoded.encoding_label, parsed.warnings)
+
+
 def import_release(
     data: bytes,
     *,
@@ -61,26 +100,20 @@ def import_release(
     With ``dry_run`` nothing is written: the result says what would happen and carries the
     parsed release for a preview.
     """
-    extracted = None
     try:
-        if PurePath(filename).suffix.lower() in EXTRACTABLE_SUFFIXES:
-            extracted = extract_text(data, filename)
-            parsed = parse_text(extracted.text, title_hint=title_hint or extracted.title)
-        else:
-            parsed = parse_release(data, title_hint=title_hint)
+        upload = parse_upload(data, filename, title_hint=title_hint)
     except IngestError as exc:
         return ImportResult(filename, Outcome.FAILED, str(exc))
-    if extracted is None:
-        return _store_new(parsed, data, filename, publish, dry_run=dry_run)
-    label = "/".join(filter(None, [extracted.format, extracted.encoding]))
-    result = _store_new(parsed, data, filename, publish, dry_run=dry_run, encoding=label)
+    result = _store_new(
+        upload.parsed, data, filename, publish, dry_run=dry_run, encoding=upload.encoding
+    )
     return ImportResult(
         result.name,
         result.outcome,
         result.message,
         result.release,
-        extracted.warnings + result.warnings,
-        result.parsed,
+        upload.warnings if result.outcome is not Outcome.DUPLICATE else (),
+        upload.parsed,
     )
 
 
@@ -176,10 +209,18 @@ def store_release(
     publish: bool,
     source: str = "",
     encoding: str = "",
+    edits: Mapping[str, Any] | None = None,
+    text_edited: bool = False,
 ) -> Release:
-    """Write a parsed release, its sections and its original file in one transaction."""
+    """Write a parsed release, its sections and its original file in one transaction.
+
+    ``edits`` are a person's corrections of the detected metadata (from the upload preview);
+    they win over what was detected. Only the fields in ``EDITABLE_FIELDS`` may be given.
+    """
     meta = parsed.metadata
     region = Region.objects.filter(code=meta.region.code).first() if meta.region else None
+    if not encoding and parsed.decoded is not None:
+        encoding = parsed.decoded.encoding_label
     release = Release(
         title=meta.title[:300],
         subtitle=meta.subtitle[:500],
@@ -194,16 +235,21 @@ def store_release(
         text=parsed.body_text,
         content_hash=parsed.content_hash,
         original_name=PurePath(filename).name[:255],
-        original_encoding=(parsed.decoded.encoding_label if parsed.decoded else encoding)[:32],
-        details=_details(parsed),
+        original_encoding=encoding[:32],
+        details={**_details(parsed), "text_edited": text_edited},
         status=Release.Status.PUBLISHED if publish else Release.Status.DRAFT,
     )
+    for field, value in (edits or {}).items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"not an editable release field: {field}")
+        setattr(release, field, value)
     suffix = PurePath(filename).suffix.lower()[:10] or ".bin"
     release.original.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(original), save=False)
     try:
         with transaction.atomic():
             release.save()
             Section.objects.bulk_create(_sections(release, parsed))
+            store_fingerprints(release)
     except Exception:
         release.original.delete(save=False)
         raise
@@ -252,12 +298,16 @@ def iter_input_files(paths: list[Path]) -> list[tuple[Path, Outcome | None]]:
 
 
 def reparse_release(release: Release) -> ImportResult:
-    """Run the current pipeline again on the stored original: new text and sections.
+    """Run the current pipeline again: new text and sections from the stored original.
 
     Metadata a person may have corrected (title, region, date, kind, source) is kept; only
-    what is derived from the text is replaced. The index follows after commit.
+    what is derived from the text is replaced. A release whose text a person edited is
+    re-parsed from that text, not from the original, so the edit is not lost. The index
+    follows after commit.
     """
     name = release.original_name or str(release.pk)
+    if release.details.get("text_edited"):
+        return replace_text(release, release.text)
     if not release.original:
         return ImportResult(name, Outcome.FAILED, "没有保存原始文件，无法重新解析。", release)
     try:
@@ -266,17 +316,34 @@ def reparse_release(release: Release) -> ImportResult:
         parsed = _parse_original(data, release.original.name)
     except (OSError, IngestError) as exc:
         return ImportResult(name, Outcome.FAILED, str(exc), release)
+    return _replace_parsed(release, parsed, name)
+
+
+def replace_text(release: Release, text: str) -> ImportResult:
+    """Take a person's edited text as the release's text: re-split sections, keep metadata."""
+    name = release.original_name or str(release.pk)
+    try:
+        parsed = parse_text(text, title_hint=release.title)
+    except IngestError as exc:
+        return ImportResult(name, Outcome.FAILED, str(exc), release)
+    return _replace_parsed(release, parsed, name, text_edited=True)
+
+
+def _replace_parsed(
+    release: Release, parsed: ParsedRelease, name: str, *, text_edited: bool = False
+) -> ImportResult:
     clash = Release.objects.filter(content_hash=parsed.content_hash).exclude(pk=release.pk)
     if clash.exists():
-        message = f"重新解析后与发布稿 #{clash.first().pk} 内容相同，未更改。"
-        return ImportResult(name, Outcome.DUPLICATE, message, release)
+        message = f"更改后与发布稿 #{clash.first().pk} 内容相同，未保存。"
+        return ImportResult(name, Outcome.DUPLICATE, message, clash.first())
     with transaction.atomic():
         release.text = parsed.body_text
         release.content_hash = parsed.content_hash
-        release.details = {**release.details, **_details(parsed)}
+        release.details = {**release.details, **_details(parsed), "text_edited": text_edited}
         release.save()
         release.sections.all().delete()
         Section.objects.bulk_create(_sections(release, parsed))
+        store_fingerprints(release)
     return ImportResult(name, Outcome.IMPORTED, "", release, parsed.warnings, parsed)
 
 

@@ -100,6 +100,14 @@ class PortalWhooshBackend(WhooshSearchBackend):
         """How many sections the index holds."""
         return self.searcher().doc_count()
 
+    def release_document_count(self, release_id: int) -> int:
+        """How many live (not deleted) sections of one release the index holds."""
+        from whoosh.query import Term
+
+        searcher = self.searcher()
+        with _searcher_lock:
+            return len(list(Term("release", str(release_id)).docs(searcher)))
+
     # -- writing -----------------------------------------------------------------------------
     def replace_releases(self, index: Any, release_ids: list[int], sections: list[Any]) -> None:
         """Drop the releases' sections from the index and add ``sections``, in one commit."""

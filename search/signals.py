@@ -53,12 +53,16 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
 
     def sync(self, release_ids: set[int]) -> None:
         """Make the index hold exactly these releases' published sections."""
-        from search.indexing import sync_releases
+        from search.indexing import record_index_state, sync_releases
 
+        ids = sorted(release_ids)
         try:
-            sync_releases(sorted(release_ids), using=self.connections)
-        except Exception:  # the database is the record; a stale index is reported, not fatal
-            log.exception("could not update the search index for releases %s", sorted(release_ids))
+            sync_releases(ids, using=self.connections)
+        except Exception as exc:  # the database is the record; a stale index is reported
+            log.exception("could not update the search index for releases %s", ids)
+            record_index_state(ids, error=f"{type(exc).__name__}: {exc}")
+        else:
+            record_index_state(ids)
 
 
 class _PendingSync:

@@ -47,6 +47,10 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
 def parse_release(data: bytes, *, title_hint: str = "") -> ParsedRelease:
     """Decode, clean, detect metadata and split sections of a plain-text release file."""
     decoded = decode_bytes(data)
@@ -62,6 +66,8 @@ def _parse(text: str, decoded: DecodedText | None, title_hint: str) -> ParsedRel
     cleaned = clean_text(text)
     if not cleaned.paragraphs:
         raise IngestError("去掉网页杂项后没有正文。")
+    if title_hint and all(_squeezed(p) == _squeezed(title_hint) for p in cleaned.paragraphs):
+        raise IngestError("只有标题，没有正文。")
     metadata = detect_metadata(cleaned, title_hint=title_hint)
     sections = tuple(parse_sections(cleaned.paragraphs[metadata.body_start :]))
     if not sections:

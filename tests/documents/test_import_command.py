@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from documents.models import Region, Release
 from tests.conftest import SEEDS_DIR, seed_text
+from tests.documents.bad_inputs import bad_inputs, snapshot
 
 
 def _run(*args: str) -> str:
@@ -175,3 +177,18 @@ def test_a_docx_release_is_imported_with_its_metadata_and_kept_byte_for_byte(tmp
     assert "下半年" in release.title and release.sections.count() > 10
     with release.original.open("rb") as handle:
         assert handle.read() == data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", bad_inputs(), ids=lambda bad: bad.name)
+def test_bad_files_get_the_same_reasons_from_the_command(tmp_path, bad):
+    path = tmp_path / bad.name
+    path.write_bytes(bad.data)
+    before = snapshot()
+    out = StringIO()
+    with pytest.raises(CommandError, match="could not be imported"):
+        call_command("import_releases", "--publish", str(path), stdout=out)
+    report = out.getvalue()
+    assert re.search(bad.message, report), report
+    assert bad.name in report and "Traceback" not in report
+    assert snapshot() == before

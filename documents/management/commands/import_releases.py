@@ -78,7 +78,9 @@ class Command(BaseCommand):
         summary = ", ".join(f"{counts[o]} {o.value}" for o in shown)
         self.stdout.write(f"summary: {summary}")
         if counts[Outcome.FAILED]:
-            raise CommandError(f"{counts[Outcome.FAILED]} file(s) could not be imported")
+            raise CommandError(
+                f"{counts[Outcome.FAILED]} file(s) or record(s) could not be imported"
+            )
 
     def _import(self, path: Path, preset: Outcome | None, publish: bool) -> list[ImportResult]:
         if preset is Outcome.SKIPPED:

@@ -1,0 +1,328 @@
+"""Upload in the release admin: file → preview (check, correct) → draft or published.
+
+A single release is parsed, checked for duplicates and staged; the preview shows what was
+detected, the warnings and similar releases, with every field editable, and stores it only when
+a person decides. A bulk file gets a dry-run report first and is imported as a whole after.
+Nothing is written to the database or the index before that decision, and a file that cannot
+be read is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from documents import staging
+from documents.forms import BulkDecisionForm, ReleaseFieldsForm, UploadForm
+from documents.ingest import IngestError
+from documents.ingest.records import RECORD_SUFFIXES
+from documents.models import Release, Section
+from documents.near_duplicates import find_near_duplicates
+from documents.services import (
+    ImportResult,
+    Outcome,
+    import_records,
+    import_release,
+    parse_upload,
+    store_release,
+)
+from search.indexing import indexed_section_count
+
+OUTLINE_LIMIT = 300
+"""Sections listed in the preview outline; longer releases say how many more follow."""
+
+
+class ReleaseUploadMixin:
+    """Adds upload, preview and bulk-import pages to the release ``ModelAdmin``."""
+
+    def get_urls(self) -> list[Any]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("upload/", wrap(self.upload_view), name="documents_release_upload"),
+            path("upload/<str:token>/", wrap(self.preview_view), name="documents_release_preview"),
+            path("upload/<str:token>/bulk/", wrap(self.bulk_view), name="documents_release_bulk"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
+        """A release is added by uploading its file, never typed in from nothing."""
+        return HttpResponseRedirect(reverse("admin:documents_release_upload"))
+
+    # -- step 1: the file ---------------------------------------------------------------------
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        self._require_add(request)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            filename = PurePath(upload.name).name
+            data = upload.read()
+            if PurePath(filename).suffix.lower() in RECORD_SUFFIXES:
+                redirect = self._stage_bulk(form, data, filename)
+            else:
+                redirect = self._stage_single(form, data, filename)
+            if redirect is not None:
+                return redirect
+        return self._render(
+            request, "admin/documents/release/upload.html", _("上传发布稿"), {"form": form}
+        )
+
+    def _stage_single(self, form: UploadForm, data: bytes, filename: str):
+        result = import_release(data, filename=filename, dry_run=True)
+        if result.outcome is Outcome.FAILED:
+            form.add_error(
+                "file",
+                _("无法导入“%(name)s”：%(reason)s")
+                % {
+                    "name": filename,
+                    "reason": result.message,
+                },
+            )
+            return None
+        if result.outcome is Outcome.DUPLICATE:
+            form.add_error("file", duplicate_message(result.release))
+            return None
+        token = staging.stage(data, filename)
+        return HttpResponseRedirect(reverse("admin:documents_release_preview", args=[token]))
+
+    def _stage_bulk(self, form: UploadForm, data: bytes, filename: str):
+        results = import_records(data, filename=filename, dry_run=True)
+        if not any(result.outcome is Outcome.WOULD_IMPORT for result in results):
+            form.add_error("file", nothing_new_message(filename, results))
+            return None
+        rows = [report_row(result) for result in results]
+        token = staging.stage(data, filename, note={"bulk": True, "rows": rows})
+        return HttpResponseRedirect(reverse("admin:documents_release_bulk", args=[token]))
+
+    # -- step 2: preview and decision (one release) -----------------------------------------
+    def preview_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        self._require_add(request)
+        staged = self._load_staged(request, token)
+        if staged is None or staged.note.get("bulk"):
+            return HttpResponseRedirect(reverse("admin:documents_release_upload"))
+        try:
+            upload = parse_upload(staged.data, staged.filename)
+        except IngestError as exc:  # parsed before staging; only a changed parser gets here
+            staging.discard(token)
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("admin:documents_release_upload"))
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action == "discard":
+            return self._discard(request, staged)
+        if action in ("draft", "publish"):
+            form = ReleaseFieldsForm(request.POST, admin_site=self.admin_site)
+            response = self._store_previewed(request, form, staged, upload, action == "publish")
+            if response is not None:
+                return response
+        else:
+            form = ReleaseFieldsForm(
+                initial=ReleaseFieldsForm.initial_for(upload.parsed), admin_site=self.admin_site
+            )
+        return self._render_preview(request, form, staged, upload)
+
+    def _store_previewed(self, request, form, staged, upload, publish: bool):
+        if not form.is_valid():
+            return None
+        edited = form.edited_text(upload.parsed)
+        if form.errors:
+            return None
+        parsed = edited or upload.parsed
+        existing = Release.objects.filter(content_hash=parsed.content_hash).first()
+        if existing is not None:
+            form.add_error(None, duplicate_message(existing))
+            return None
+        edits = form.edits(upload.parsed)
+        edits["status"] = Release.Status.PUBLISHED if publish else Release.Status.DRAFT
+        started = time.perf_counter()
+        try:
+            release = store_release(
+                parsed,
+                original=staged.data,
+                filename=staged.filename,
+                publish=publish,
+                encoding=upload.encoding,
+                edits=edits,
+                text_edited=edited is not None,
+            )
+        except IntegrityError:
+            form.add_error(None, _("刚刚有人导入了相同内容的发布稿，未保存。"))
+            return None
+        elapsed = time.perf_counter() - started  # includes the after-commit index update
+        staging.discard(staged.token)
+        self.log_addition(request, release, [{"added": {}}])
+        messages.success(request, stored_message(release, elapsed))
+        return HttpResponseRedirect(reverse("admin:documents_release_change", args=[release.pk]))
+
+    def _render_preview(self, request, form, staged, upload) -> HttpResponse:
+        parsed = upload.parsed
+        sections = parsed.sections
+        region = form.initial.get("region") if not form.is_bound else None
+        context = {
+            "form": form,
+            "staged": staged,
+            "upload": upload,
+            "size": len(staged.data),
+            "warnings": upload.warnings,
+            "near_duplicates": find_near_duplicates(parsed.body_text),
+            "outline": [
+                (section, Section.KindChoices(section.kind.value).label)
+                for section in sections[:OUTLINE_LIMIT]
+            ],
+            "outline_more": max(0, len(sections) - OUTLINE_LIMIT),
+            "section_total": len(sections),
+            "detected_region": region,
+            "media": self.media + form.media,
+        }
+        title = _("预览：%(name)s") % {"name": staged.filename}
+        return self._render(request, "admin/documents/release/preview.html", title, context)
+
+    # -- step 2: dry-run report and decision (bulk file) ------------------------------------
+    def bulk_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        self._require_add(request)
+        staged = self._load_staged(request, token)
+        if staged is None or not staged.note.get("bulk"):
+            return HttpResponseRedirect(reverse("admin:documents_release_upload"))
+        rows = staged.note.get("rows", [])
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action == "discard":
+            return self._discard(request, staged)
+        if action in ("draft", "publish") and BulkDecisionForm(request.POST).is_valid():
+            started = time.perf_counter()
+            results = import_records(
+                staged.data, filename=staged.filename, publish=action == "publish"
+            )
+            elapsed = time.perf_counter() - started
+            staging.discard(token)
+            for result in results:
+                if result.outcome is Outcome.IMPORTED:
+                    self.log_addition(request, result.release, [{"added": {}}])
+            rows = [report_row(result) for result in results]
+            title = _("导入结果：%(name)s") % {"name": staged.filename}
+            context = {"rows": rows, "counts": outcome_counts(rows), "elapsed": elapsed}
+            return self._render(request, "admin/documents/release/bulk_done.html", title, context)
+        context = {"rows": rows, "counts": outcome_counts(rows), "staged": staged}
+        title = _("批量导入预览：%(name)s") % {"name": staged.filename}
+        return self._render(request, "admin/documents/release/bulk_preview.html", title, context)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _require_add(self, request: HttpRequest) -> None:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+
+    def _discard(self, request: HttpRequest, staged: staging.StagedUpload) -> HttpResponse:
+        staging.discard(staged.token)
+        message = _("已放弃上传“%(name)s”，没有保存任何内容。") % {"name": staged.filename}
+        messages.info(request, message)
+        return HttpResponseRedirect(reverse("admin:documents_release_upload"))
+
+    def _load_staged(self, request: HttpRequest, token: str) -> staging.StagedUpload | None:
+        try:
+            return staging.load(token)
+        except staging.StagedUploadMissing:
+            messages.error(request, _("这份上传已处理、已过期或不存在，请重新上传。"))
+            return None
+
+    def _render(self, request, template: str, title: str, context: dict) -> TemplateResponse:
+        base = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, template, {**base, **context})
+
+
+def duplicate_message(release: Release) -> str:
+    """“Already there”, with links to the release's admin page and public page."""
+    return format_html(
+        '{} <a href="{}">#{} {}</a>（<a href="{}">{}</a>）',
+        _("内容与已有发布稿完全相同，未导入："),
+        reverse("admin:documents_release_change", args=[release.pk]),
+        release.pk,
+        release.title,
+        release.get_absolute_url(),
+        _("查看页面"),
+    )
+
+
+def stored_message(release: Release, elapsed: float) -> str:
+    """What happened, and for a published release how soon search found it."""
+    if not release.is_published:
+        return _("已保存为草稿：“%(title)s”。发布后才会出现在检索和页面中。") % {
+            "title": release.title
+        }
+    indexed = indexed_section_count(release.pk)
+    expected = release.sections.count()
+    if indexed is not None and indexed < expected:
+        return _("已发布“%(title)s”，但检索索引只收录了 %(n)d/%(m)d 段，请查看索引状态。") % {
+            "title": release.title,
+            "n": indexed,
+            "m": expected,
+        }
+    return _("已发布“%(title)s”：%(m)d 段，%(s).1f 秒后已可检索。") % {
+        "title": release.title,
+        "m": expected,
+        "s": elapsed,
+    }
+
+
+REASONS_SHOWN = 5
+"""Failed rows named in the message refusing a bulk file; the rest are counted."""
+
+
+def nothing_new_message(filename: str, results: list[ImportResult]) -> str:
+    """Why a bulk file brings nothing: how many rows repeat, and the first failures' reasons."""
+    failed = [r for r in results if r.outcome is Outcome.FAILED]
+    duplicates = sum(r.outcome is Outcome.DUPLICATE for r in results)
+    if len(results) == 1 and failed and failed[0].name == filename:  # the file as a whole
+        return _("无法导入“%(name)s”：%(reason)s") % {"name": filename, "reason": failed[0].message}
+    message = _("“%(name)s”中没有可导入的新发布稿：%(dup)d 篇已存在，%(failed)d 行无法导入。") % {
+        "name": filename,
+        "dup": duplicates,
+        "failed": len(failed),
+    }
+    reasons = [r.message for r in failed[:REASONS_SHOWN]]
+    if len(failed) > REASONS_SHOWN:
+        reasons.append(_("……另有 %(n)d 行") % {"n": len(failed) - REASONS_SHOWN})
+    return " ".join([message, *reasons])
+
+
+def report_row(result: ImportResult) -> dict[str, Any]:
+    """One line of a bulk report, as plain data (it is kept with the staged file)."""
+    row: dict[str, Any] = {
+        "name": result.name,
+        "line": result.name.rsplit(":", 1)[-1] if ":" in result.name else "",
+        "outcome": result.outcome.value,
+        "message": result.message,
+        "warnings": list(result.warnings),
+    }
+    parsed = result.parsed
+    if parsed is not None:
+        meta = parsed.metadata
+        row.update(
+            title=meta.title,
+            region=meta.region.name if meta.region else "",
+            date=meta.published.value.isoformat() if meta.published.value else "",
+            kind=meta.kind.value,
+            sections=len(parsed.sections),
+        )
+    if result.release is not None:
+        row.update(release=result.release.pk, release_title=result.release.title)
+    return row
+
+
+def outcome_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """How many rows had each outcome (keys are ``Outcome`` values with _ for spaces)."""
+    counts = {outcome.value.replace(" ", "_"): 0 for outcome in Outcome}
+    for row in rows:
+        counts[row["outcome"].replace(" ", "_")] += 1
+    return counts

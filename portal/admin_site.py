@@ -1,0 +1,41 @@
+"""The portal's admin site: Django's, with region search results that say where a region is.
+
+Plain ``str(region)`` makes 朝阳区 (北京) and 朝阳区 (长春) indistinguishable in the region
+picker of the upload preview, so autocomplete results name the province (and city) too.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.utils.translation import gettext_lazy as _
+
+
+class PlacedAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete results; objects with a ``place_label`` are shown with it."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(obj, "place_label", None)
+        if label:
+            result["text"] = label
+        return result
+
+
+class PortalAdminSite(admin.AdminSite):
+    """Django's admin site with the portal's name and region-aware autocomplete."""
+
+    site_header = _("营商环境政策库 · 管理")
+    site_title = _("政策库管理")
+    index_title = _("内容管理")
+
+    def autocomplete_view(self, request):
+        return PlacedAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+class PortalAdminConfig(AdminConfig):
+    """``django.contrib.admin`` with the portal's admin site as the default site."""
+
+    default = False
+    default_site = "portal.admin_site.PortalAdminSite"
