@@ -61,8 +61,13 @@ class ReleaseUploadMixin:
     # -- step 1: the file ---------------------------------------------------------------------
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         self._require_add(request)
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        posted = request.method == "POST"
+        form = UploadForm(
+            request.POST if posted else None,
+            request.FILES if posted else None,
+            refused=getattr(request, "refused_uploads", {}).get("file"),
+        )
+        if posted and form.is_valid():
             upload = form.cleaned_data["file"]
             filename = PurePath(upload.name).name
             data = upload.read()
@@ -165,7 +170,7 @@ class ReleaseUploadMixin:
     def _render_preview(self, request, form, staged, upload) -> HttpResponse:
         parsed = upload.parsed
         sections = parsed.sections
-        region = form.initial.get("region") if not form.is_bound else None
+        region = ReleaseFieldsForm.initial_for(parsed)["region"]  # detected, whatever is chosen
         context = {
             "form": form,
             "staged": staged,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from documents.ingest import IngestError, ParsedRelease, parse_text
 from documents.models import Region, Release
 from documents.services import EDITABLE_FIELDS, SUPPORTED_SUFFIXES
+from documents.upload_handlers import RefusedUpload
 
 
 class ReleaseTextField(forms.CharField):
@@ -31,6 +32,7 @@ class UploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("文件"),
+        required=False,  # a missing file may have been dropped as too large: said below
         allow_empty_file=True,  # refused below, with a message that names the file
         help_text=_(
             "文本（UTF-8、GB18030/GBK、Big5 自动识别）、网页 .html、Word .docx、PDF，"
@@ -38,8 +40,17 @@ class UploadForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, refused: RefusedUpload | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refused = refused
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if upload is None and self.refused is not None:
+            refused = self.refused
+            raise too_large(refused.name, refused.received, refused.limit, complete=False)
+        if upload is None:
+            raise forms.ValidationError(_("请选择要上传的文件。"), code="required")
         suffix = PurePath(upload.name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             supported = "、".join(sorted(SUPPORTED_SUFFIXES))
@@ -50,16 +61,23 @@ class UploadForm(forms.Form):
             )
         limit = settings.PORTAL_MAX_UPLOAD_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件太大（%(size)s），上限是 %(limit)s。"),
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-                code="too_large",
-            )
+            raise too_large(upload.name, upload.size, limit, complete=True)
         if upload.size == 0:
             raise forms.ValidationError(
                 _("“%(name)s”文件为空（0 字节）。"), params={"name": upload.name}, code="empty"
             )
         return upload
+
+
+def too_large(name: str, size: int, limit: int, *, complete: bool) -> forms.ValidationError:
+    """“Too large”, with the size (or “more than” it, for a file dropped mid-upload)."""
+    message = (
+        _("“%(name)s”太大（%(size)s），上限是 %(limit)s。")
+        if complete
+        else _("“%(name)s”太大（超过 %(size)s），上限是 %(limit)s，已停止接收。")
+    )
+    params = {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+    return forms.ValidationError(message, params=params, code="too_large")
 
 
 class BulkDecisionForm(forms.Form):

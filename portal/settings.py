@@ -134,6 +134,11 @@ PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 20)
 PORTAL_API_PAGE_SIZE = env_int("PORTAL_API_PAGE_SIZE", 20)
 # Larger uploads and import files are refused before they are read.
 PORTAL_MAX_UPLOAD_BYTES = env_int("PORTAL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "documents.upload_handlers.SizeLimitedUploadHandler",  # drops files over the limit early
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Search ------------------------------------------------------------------------------------
 # The embedded default is a Whoosh index on disk; a bigger site switches the engine here

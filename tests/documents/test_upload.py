@@ -281,12 +281,24 @@ def test_bad_files_are_refused_with_their_reason_and_change_nothing(staff_client
     assert snapshot() == before
 
 
-def test_files_over_the_size_limit_are_refused(staff_client, settings):
+def test_files_over_the_size_limit_are_dropped_while_they_arrive(staff_client, settings):
     settings.PORTAL_MAX_UPLOAD_BYTES = 1000
     before = snapshot()
-    response = upload(staff_client, "big.txt", ("营商环境" * 500).encode())
-    assert "文件太大" in _errors(response) and "1000" in _errors(response)
+    response = upload(staff_client, "big.txt", ("营商环境" * 5000).encode())
+    error = _errors(response)
+    assert "“big.txt”太大（超过" in error and "已停止接收" in error
+    assert "必填" not in error and "required" not in error
     assert snapshot() == before
+
+
+def test_the_form_checks_the_size_too(settings):
+    """Behind another upload handler (or a test client) the form still enforces the limit."""
+    from documents.forms import UploadForm
+
+    settings.PORTAL_MAX_UPLOAD_BYTES = 1000
+    form = UploadForm({}, {"file": SimpleUploadedFile("big.txt", b"x" * 1001)})
+    assert not form.is_valid()
+    assert "“big.txt”太大" in form.errors["file"][0]
 
 
 def test_unsupported_file_types_are_named(staff_client):
