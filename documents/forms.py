@@ -104,7 +104,7 @@ class ReleaseFieldsForm(forms.Form):
     published = forms.DateField(
         label=_("发布日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("只知道年或月时，填该年（月）的第一天并选择相应的精度。"),
     )
     published_precision = forms.ChoiceField(

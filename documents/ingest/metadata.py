@@ -96,9 +96,18 @@ _SHORT_TEXT = 200
 
 
 def detect_metadata(
-    cleaned: CleanedText, *, title_hint: str = "", has_qa: bool | None = None
+    cleaned: CleanedText,
+    *,
+    title_hint: str = "",
+    has_qa: bool | None = None,
+    region_hint: str = "",
+    date_hint: str = "",
 ) -> ReleaseMetadata:
-    """Detect a release's metadata from its cleaned text; ``title_hint`` wins when given."""
+    """Detect a release's metadata from its cleaned text.
+
+    Hints (a bulk file's title, region and date columns) win over the text when they can be
+    read; one that cannot is reported in the warnings and the text decides instead.
+    """
     paragraphs = list(cleaned.paragraphs)
     if not paragraphs:
         raise ValueError("a release needs at least one paragraph")
@@ -113,13 +122,14 @@ def detect_metadata(
     body = paragraphs[body_start:]
     if has_qa is None:
         has_qa = any(pt.QUESTION.match(fold_aligned(p)) for p in body)
-    region = detect_region(title, body)
+    region = _given_region(region_hint, warnings) or detect_region(title, body)
     if region is None:
         warnings.append("未能识别地区，请手动选择。")
     elif not region.strong:
         warnings.append(f"地区“{region.name}”证据较弱（{region.evidence}），请核对。")
     kind = detect_kind(title, derived, subtitle, body, cleaned, has_qa=has_qa)
-    published = detect_date(title, subtitle, body, cleaned.datelines, kind=kind)
+    detected = detect_date(title, subtitle, body, cleaned.datelines, kind=kind)
+    published = _finer(_given_date(date_hint, warnings), detected)
     if published.precision == Precision.UNKNOWN:
         warnings.append(
             "发布日期不详"
@@ -142,6 +152,64 @@ def detect_metadata(
         body_start=body_start,
         warnings=tuple(warnings),
     )
+
+
+def _given_region(hint: str, warnings: list[str]) -> RegionGuess | None:
+    if not hint.strip():
+        return None
+    place = gz.lookup(hint)
+    if place is None:
+        warnings.append(f"地区列“{hint}”在行政区划中找不到或有重名，已按正文识别。")
+        return None
+    return RegionGuess(place.code, place.name, True, "批量文件的地区列")
+
+
+def _given_date(hint: str, warnings: list[str]) -> PublishedDate | None:
+    if not hint.strip():
+        return None
+    found = parse_date(hint)
+    if found is None:
+        warnings.append(f"日期列“{hint}”无法识别，已按正文识别。")
+    return found
+
+
+_RANK = {Precision.DAY: 3, Precision.MONTH: 2, Precision.YEAR: 1, Precision.UNKNOWN: 0}
+
+
+def _finer(given: PublishedDate | None, detected: PublishedDate) -> PublishedDate:
+    """The given date, unless the text dates the release more precisely within it.
+
+    A ``year`` column of 2023 and “2023年3月13日” in the text mean 13 March 2023.
+    """
+    if given is None:
+        return detected
+    if detected.value is None or _RANK[detected.precision] <= _RANK[given.precision]:
+        return given
+    same_year = detected.value.year == given.value.year
+    same_month = detected.value.month == given.value.month
+    if same_year and (given.precision == Precision.YEAR or same_month):
+        return detected
+    return given
+
+
+_YEAR_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+_YEAR_ONLY = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+
+
+def parse_date(text: str) -> PublishedDate | None:
+    """A date as a spreadsheet column writes it: 2024-05-06, 2024/5/6, 2024年5月, 2024 …"""
+    folded = fold(text).strip()
+    found = _full_date(folded)
+    if found is not None:
+        return found
+    match = _YEAR_MONTH.match(folded)
+    if match:
+        value = _safe_date(int(match.group(1)), int(match.group(2)), 1)
+        return PublishedDate(value, Precision.MONTH, text.strip()) if value else None
+    match = _YEAR_ONLY.match(folded)
+    if match and 1900 <= int(match.group(1)) <= date.today().year + 1:
+        return PublishedDate(date(int(match.group(1)), 1, 1), Precision.YEAR, text.strip())
+    return None
 
 
 # --- Title --------------------------------------------------------------------------------------

@@ -57,22 +57,30 @@ def parse_release(data: bytes, *, title_hint: str = "") -> ParsedRelease:
     return _parse(decoded.text, decoded, title_hint)
 
 
-def parse_text(text: str, *, title_hint: str = "") -> ParsedRelease:
-    """The same pipeline for text that is already decoded (bulk rows, extracted HTML …)."""
-    return _parse(text, None, title_hint)
+def parse_text(
+    text: str, *, title_hint: str = "", region_hint: str = "", date_hint: str = ""
+) -> ParsedRelease:
+    """The same pipeline for text that is already decoded (bulk rows, extracted HTML …).
+
+    Bulk rows may name their region and date in columns: those hints win where they can be read.
+    """
+    return _parse(text, None, title_hint, {"region_hint": region_hint, "date_hint": date_hint})
 
 
-def _parse(text: str, decoded: DecodedText | None, title_hint: str) -> ParsedRelease:
+def _parse(
+    text: str, decoded: DecodedText | None, title_hint: str, hints: dict[str, str] | None = None
+) -> ParsedRelease:
+    hints = hints or {}
     cleaned = clean_text(text)
     if not cleaned.paragraphs:
         raise IngestError("去掉网页杂项后没有正文。")
     if title_hint and all(_squeezed(p) == _squeezed(title_hint) for p in cleaned.paragraphs):
         raise IngestError("只有标题，没有正文。")
-    metadata = detect_metadata(cleaned, title_hint=title_hint)
+    metadata = detect_metadata(cleaned, title_hint=title_hint, **hints)
     sections = tuple(parse_sections(cleaned.paragraphs[metadata.body_start :]))
     if not sections:
         raise IngestError("只有标题，没有正文。")
     has_qa = any(s.kind == SectionKind.QUESTION for s in sections)
     if has_qa and metadata.kind.value != "press_conference":
-        metadata = detect_metadata(cleaned, title_hint=title_hint, has_qa=True)
+        metadata = detect_metadata(cleaned, title_hint=title_hint, has_qa=True, **hints)
     return ParsedRelease(decoded, cleaned, metadata, sections)

@@ -1,8 +1,9 @@
 """Bulk files: one release per JSON Lines record or CSV row.
 
 Exports from other portals and corpora come as ``.jsonl`` (one JSON object a line) or ``.csv``
-with a header. Column names vary, so each field is looked up under the names people use
-(English and Chinese). A bad line is reported with its number and never stops the others.
+with a header. Column names vary, so each field (title, text, source, region, date or year) is
+looked up under the names people use (English and Chinese). A bad line is reported with its
+number and never stops the others.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from documents.ingest.errors import IngestError
 TITLE_KEYS = ("title", "标题", "標題", "name", "名称")
 TEXT_KEYS = ("content", "text", "body", "正文", "内容", "內容", "全文")
 SOURCE_KEYS = ("url", "source", "link", "来源", "來源", "链接", "網址", "网址")
+REGION_KEYS = ("region", "地区", "地區", "城市", "city", "area", "行政区划", "區域", "区域")
+DATE_KEYS = ("date", "published", "pubdate", "publish_date", "日期", "发布日期", "發布日期", "时间")
+YEAR_KEYS = ("year", "年份", "年度")
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
 
 
@@ -30,6 +34,8 @@ class Record:
     title: str = ""
     text: str = ""
     source: str = ""
+    region: str = ""  # as the file writes it: 张掖市, 甘肃 张掖, 620700 …
+    date: str = ""  # as the file writes it: 2024-05-06, 2024年5月, 2024 …
     raw: bytes = b""
     error: str = ""
 
@@ -61,6 +67,8 @@ def _record(line: int, row: dict, raw: str) -> Record:
         title=_pick(row, TITLE_KEYS).strip(),
         text=text,
         source=_pick(row, SOURCE_KEYS).strip(),
+        region=_pick(row, REGION_KEYS).strip(),
+        date=(_pick(row, DATE_KEYS) or _pick(row, YEAR_KEYS)).strip(),
         raw=raw.encode("utf-8"),
     )
 
