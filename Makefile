@@ -6,13 +6,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEEDS := fixtures/seeds
 
-.PHONY: run test setup install migrate seed index browser-deps lint format messages clean
+.PHONY: run test bench setup install migrate seed index browser-deps lint format messages clean
 
 run: setup ## Set up everything and serve on $(HOST):$(PORT)
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: setup browser-deps ## The same set-up, then the whole test suite
 	$(BIN)/python -m pytest
+
+# BENCH_RELEASES=3000 make bench scales the corpus (default 1000 releases, ≥ 15 M characters);
+# a run at another size prints how latency grew between the two.
+bench: install ## Speed and recall at scale, against the peers; writes var/bench/latest.json
+	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "xapian not installable: that peer is skipped"
+	$(BIN)/python manage.py bench
 
 setup: install migrate seed index
 	@$(BIN)/python manage.py ensure_admin

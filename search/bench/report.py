@@ -1,0 +1,106 @@
+"""The benchmark's table: our figures against the targets, then the peers side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TARGETS = {
+    "import_chars_per_s": (">=", 150_000),
+    "api_p50": ("<=", 20.0),
+    "api_p95": ("<=", 60.0),
+    "api_max": ("<=", 250.0),
+    "publish_to_searchable_s": ("<=", 2.0),
+    "server_rss_mb": ("<=", 400.0),
+    "index_ratio": ("<=", 3.0),
+}
+
+
+def _verdict(key: str, value: float) -> str:
+    if key not in TARGETS:
+        return ""
+    op, limit = TARGETS[key]
+    ok = value >= limit if op == ">=" else value <= limit
+    return f"{'ok ' if ok else 'MISS'} ({op} {limit:g})"
+
+
+def table(results: dict) -> str:
+    """The printed report of one run."""
+    corpus = results["corpus"]
+    ratio = results["index_bytes"] / max(1, results["text_bytes"])
+    lines = [
+        f"corpus: {corpus['releases']:,} releases, {corpus['sections']:,} sections, "
+        f"{corpus['chars']:,} characters ({results['text_bytes'] / 1e6:.1f} MB UTF-8)",
+        "",
+        f"{'figure':<34}{'value':>14}  target",
+    ]
+
+    def row(label: str, value: float, unit: str, key: str = "") -> None:
+        shown = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+        lines.append(f"{label:<34}{shown + unit:>14}  {_verdict(key, value)}")
+
+    row("import + index (end to end)", results["import_chars_per_s"], " ch/s", "import_chars_per_s")
+    row("  wall time", results["import_s"], " s")
+    row("  peak RSS of the import", results["import_rss_mb"], " MB")
+    row("full rebuild", results["rebuild_s"], " s")
+    for name in ("api", "page"):
+        figures = results[f"{name}_ms"]
+        for key in ("p50", "p95", "max"):
+            row(
+                f"{name.upper() if name == 'api' else 'page'} latency {key}",
+                figures[key],
+                " ms",
+                f"{name}_{key}",
+            )
+    row("publish → searchable", results["publish_to_searchable_s"], " s", "publish_to_searchable_s")
+    row("server peak RSS", results["server_rss_mb"], " MB", "server_rss_mb")
+    row("index on disk", results["index_bytes"] / 1e6, " MB")
+    row("index / text", ratio, " ×", "index_ratio")
+    row("recall (vs substring truth)", results["recall"], "")
+    lines += [
+        "",
+        "slowest API queries: " + ", ".join(f"{q} {ms} ms" for q, ms in results["api_slowest"]),
+    ]
+    if results["missed_queries"]:
+        lines.append("queries with missed sections: " + ", ".join(results["missed_queries"]))
+
+    ours = results["api_ms"]
+    lines += [
+        "",
+        f"{'engine':<34}{'p50 ms':>9}{'p95 ms':>9}{'recall':>9}{'build s':>9}"
+        f"{'p50 ×ours':>11}{'p95 ×ours':>11}",
+        f"{'portal (HTTP API, snippets)':<34}{ours['p50']:>9.1f}{ours['p95']:>9.1f}"
+        f"{results['recall']:>9.4f}{results['rebuild_s']:>9.1f}{1:>11.2f}{1:>11.2f}",
+    ]
+    for peer in results["peers"].values():
+        lines.append(
+            f"{peer['label']:<34}{peer['p50_ms']:>9.1f}{peer['p95_ms']:>9.1f}"
+            f"{peer['recall']:>9.4f}{peer['build_s']:>9.1f}"
+            f"{peer['p50_ms'] / max(ours['p50'], 0.1):>11.2f}"
+            f"{peer['p95_ms'] / max(ours['p95'], 0.1):>11.2f}"
+        )
+    lines.append(
+        "(×ours: the peer's latency divided by the portal's; above 1 the portal is faster)"
+    )
+    return "\n".join(lines)
+
+
+def growth(small: dict, large: dict) -> list[str]:
+    """How latency grew between two corpus sizes: ours against the linear scan."""
+    size = large["corpus"]["chars"] / small["corpus"]["chars"]
+    ours = large["api_ms"]["p50"] / max(small["api_ms"]["p50"], 0.1)
+    ours95 = large["api_ms"]["p95"] / max(small["api_ms"]["p95"], 0.1)
+    scan_small = small["peers"]["substring_scan"]
+    scan_large = large["peers"]["substring_scan"]
+    scan = scan_large["p50_ms"] / max(scan_small["p50_ms"], 0.1)
+    return [
+        f"growth from {small['corpus']['chars']:,} to {large['corpus']['chars']:,} characters "
+        f"(×{size:.1f}): portal p50 ×{ours:.2f}, p95 ×{ours95:.2f}; substring scan p50 ×{scan:.2f}",
+    ]
+
+
+def earlier_run(folder: Path, releases: int) -> Path | None:
+    """The stored run at the most different corpus size, if any."""
+    runs = [
+        p for p in (folder / "runs").glob("*.json") if p.stem.isdigit() and int(p.stem) != releases
+    ]
+    return max(runs, key=lambda p: abs(int(p.stem) - releases), default=None)

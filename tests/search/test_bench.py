@@ -1,0 +1,110 @@
+"""The benchmark's parts: a corpus that does not collapse, a truth that never misses, honest peers.
+
+The full run (``make bench``) takes minutes and prints numbers; these check, on small inputs
+from the real seeds, that what it measures is measured right.
+"""
+
+from __future__ import annotations
+
+from documents.gazetteer import lookup
+from documents.ingest import parse_text
+from documents.ingest.metadata import parse_date
+from search.analysis import normalise
+from search.bench.corpus import build_rows
+from search.bench.peers import Fts5Trigram, StockRecipe, SubstringScan
+from search.bench.queries import BenchQuery, Row, truth
+from search.bench.report import growth, table
+from search.bench.timing import percentiles
+from tests.conftest import seed_text
+
+
+def test_corpus_copies_differ_and_carry_real_regions_and_dates():
+    rows = list(build_rows(releases=80, min_chars=0))
+    assert len(rows) == 80
+    assert len({parse_text(r["text"]).content_hash for r in rows[:80:7]}) == len(rows[:80:7])
+    for row in rows[:10]:
+        assert lookup(row["region"]) is not None
+        assert parse_date(row["date"]) is not None
+    assert list(build_rows(releases=5, min_chars=0)) == rows[:5]  # deterministic
+
+
+def test_corpus_reaches_the_character_floor():
+    rows = list(build_rows(releases=10, min_chars=2_000_000))  # scaled: 2 M × 10/1000
+    assert sum(len(r["text"]) for r in rows) >= 20_000
+
+
+def test_percentiles():
+    figures = percentiles([float(n) for n in range(1, 101)])
+    assert figures == {"p50": 50.0, "p95": 95.0, "max": 100.0}
+
+
+def _rows() -> list[Row]:
+    texts = {1: seed_text("000"), 2: seed_text("004"), 3: "市场监管局发布通知。"}
+    years = {1: 2024, 2: 2023, 3: 2020}
+    regions = {1: "620300", 2: "150100", 3: "620700"}
+    return [
+        Row(n, n, text, normalise(text), years[n], regions[n], "news") for n, text in texts.items()
+    ]
+
+
+def test_truth_folds_script_and_applies_filters():
+    rows = _rows()
+    assert truth(BenchQuery("营商环境", "").parsed, rows) == {1, 2}
+    assert truth(BenchQuery("營商環境", "").parsed, rows) == {1, 2}
+    assert truth(BenchQuery("营商环境 year:2023", "").parsed, rows) == {2}
+    assert truth(BenchQuery("营商环境 province:甘肃", "").parsed, rows) == {1}
+
+
+def test_peers_answer_as_their_recipes_do():
+    rows = _rows()
+    traditional = BenchQuery("營商環境", "")
+    two_chars = BenchQuery("监管", "")
+    scan = SubstringScan()
+    scan.build(rows)
+    assert scan.matches(traditional) == {1, 2}
+    fts = Fts5Trigram()
+    fts.build(rows)
+    assert fts.matches(traditional) == {1}  # only the text written in Traditional
+    assert 3 in fts.matches(two_chars)  # the scan fallback for short words
+    fts.close()
+    stock = StockRecipe()
+    stock.build(rows)
+    try:
+        assert stock.matches(BenchQuery("营商环境", "")) <= {1, 2}
+    finally:
+        stock.close()
+
+
+def _results(chars: int, p50: float, scan: float) -> dict:
+    peer = {
+        "label": "substring scan",
+        "build_s": 0.0,
+        "p50_ms": scan,
+        "p95_ms": scan,
+        "max_ms": scan,
+        "recall": 1.0,
+    }
+    return {
+        "corpus": {"releases": 10, "sections": 100, "chars": chars},
+        "text_bytes": chars * 3,
+        "index_bytes": chars * 6,
+        "import_s": 1.0,
+        "import_chars_per_s": 200_000,
+        "import_rss_mb": 100.0,
+        "rebuild_s": 2.0,
+        "api_ms": {"p50": p50, "p95": p50 * 2, "max": p50 * 3},
+        "page_ms": {"p50": p50, "p95": p50 * 2, "max": p50 * 3},
+        "publish_to_searchable_s": 1.0,
+        "server_rss_mb": 200.0,
+        "recall": 1.0,
+        "api_slowest": [["营商环境", p50]],
+        "missed_queries": [],
+        "peers": {"substring_scan": peer},
+    }
+
+
+def test_report_marks_targets_and_growth():
+    text = table(_results(1000, 30.0, 5.0))
+    assert "MISS (<= 20)" in text and "ok  (>= 150000)" in text
+    (line,) = growth(_results(1000, 10.0, 5.0), _results(3000, 12.0, 15.0))
+    assert "portal p50 ×1.20" in line and "substring scan p50 ×3.00" in line
