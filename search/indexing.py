@@ -1,13 +1,17 @@
-"""Index maintenance the rest of the portal calls: sync one release, check the whole index."""
+"""Index maintenance the rest of the portal calls: sync releases, rebuild, check the index."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from haystack import connection_router, connections
 
 from documents.models import Release, Section
+
+#: Rows fetched per query while a rebuild streams the sections.
+REBUILD_CHUNK_SIZE = 500
 
 
 def sync_releases(release_ids: list[int], using=connections) -> None:
@@ -15,8 +19,39 @@ def sync_releases(release_ids: list[int], using=connections) -> None:
     for alias in connection_router.for_write(models=[Section]):
         backend = using[alias].get_backend()
         index = using[alias].get_unified_index().get_index(Section)
-        sections = list(index.index_queryset(using=alias).filter(release_id__in=release_ids))
+        sections = list(indexable_sections(index, alias).filter(release_id__in=release_ids))
         backend.replace_releases(index, release_ids, sections)
+
+
+def rebuild_all(alias: str = "default", *, procs: int | None = None) -> int:
+    """Rebuild one connection's index from the database in one pass; return the sections indexed.
+
+    The portal's Whoosh backend recreates the index and writes every section through one
+    (multi-process) writer and one commit. Other engines get haystack's clear and update.
+    """
+    backend = connections[alias].get_backend()
+    index = connections[alias].get_unified_index().get_index(Section)
+    sections = indexable_sections(index, alias).iterator(chunk_size=REBUILD_CHUNK_SIZE)
+    if hasattr(backend, "rebuild"):
+        return backend.rebuild(index, sections, procs=procs)
+    backend.clear(models=[Section])
+    sections = list(sections)
+    backend.update(index, sections)
+    return len(sections)
+
+
+def indexable_sections(index: Any, alias: str) -> Any:
+    """The index's queryset, loading what ``prepare_*`` reads and nothing more.
+
+    The whole region chain of a county (county, city, province, nation) comes in the same
+    query, and the release's full text, which no document field reads, stays in the database:
+    every section would otherwise carry its own copy of the whole release.
+    """
+    return (
+        index.index_queryset(using=alias)
+        .select_related("release__region__parent__parent__parent")
+        .defer("release__text", "release__details")
+    )
 
 
 def record_index_state(release_ids: list[int], *, error: str = "") -> None:
