@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from documents import staging
-from documents.forms import BulkDecisionForm, ReleaseFieldsForm, UploadForm
+from documents.forms import BulkDecisionForm, ReleaseFieldsForm, UploadForm, detected_region
 from documents.ingest import IngestError
 from documents.ingest.records import RECORD_SUFFIXES
 from documents.models import Release, Section
@@ -170,7 +170,7 @@ class ReleaseUploadMixin:
     def _render_preview(self, request, form, staged, upload) -> HttpResponse:
         parsed = upload.parsed
         sections = parsed.sections
-        region = ReleaseFieldsForm.initial_for(parsed)["region"]  # detected, whatever is chosen
+        region = form.initial.get("region") if form.initial else detected_region(parsed)
         context = {
             "form": form,
             "staged": staged,

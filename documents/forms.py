@@ -129,11 +129,10 @@ class ReleaseFieldsForm(forms.Form):
     def initial_for(parsed: ParsedRelease) -> dict[str, Any]:
         """The form's starting values: what the pipeline detected."""
         meta = parsed.metadata
-        region = Region.objects.filter(code=meta.region.code).first() if meta.region else None
         return {
             "title": meta.title[:300],
             "subtitle": meta.subtitle[:500],
-            "region": region,
+            "region": detected_region(parsed),
             "kind": meta.kind.value,
             "published": meta.published.value,
             "published_precision": meta.published.precision.value,
@@ -204,6 +203,12 @@ class ReleaseAdminForm(forms.ModelForm):
                 code="duplicate",
             )
         return text
+
+
+def detected_region(parsed: ParsedRelease) -> Region | None:
+    """The stored region the pipeline detected for a release, if any."""
+    guess = parsed.metadata.region
+    return Region.objects.filter(code=guess.code).first() if guess else None
 
 
 def normalise_newlines(text: str) -> str:

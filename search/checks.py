@@ -54,7 +54,7 @@ def check_index_fingerprint(app_configs: Any = None, **kwargs: Any) -> list[Chec
                 Warning(
                     f"search index '{alias}' was built with {meta}, the code expects "
                     f"{index_fingerprint()}",
-                    hint="Run: python manage.py rebuild_index --noinput",
+                    hint="Run: python manage.py ensure_search_index",
                     id="search.W001",
                 )
             )

@@ -87,13 +87,13 @@ def live_seeds(transactional_db) -> dict[str, object]:
     database; every one starts from the same five. The flush bypasses signals, so the search
     index is rebuilt to match the database.
     """
-    from django.core.management import call_command
     from django.db import transaction
 
     from documents.models import Release
+    from search.indexing import rebuild_all
 
     with transaction.atomic():
         Release.objects.all().delete()
     seeds = import_seeds()
-    call_command("rebuild_index", interactive=False, verbosity=0)
+    rebuild_all()
     return seeds
