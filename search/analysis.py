@@ -5,10 +5,10 @@ query (``高效办成一件事`` vs ``高效 / 办成 / 一件 / 事``), the wor
 normalised once (NFKC, OpenCC Traditional→Simplified, case-folding, whitespace runs collapsed)
 and read as a sequence of *units*: one unit per Chinese character or symbol, one per run of
 letters and digits (``gdp``, ``5g``, ``12345``), one per whitespace run. The full-text field holds
-every unit and every pair of neighbouring units at the unit's position, so a phrase of n ≥ 2
-units is the Whoosh phrase of its n−1 pairs and matches exactly where the normalised text
-contains it. jieba, with the portal's policy-term dictionary, cuts the same normalised text into
-words for a second field that only sharpens ranking.
+every unit and every pair of neighbouring units, so the sections holding all n−1 pairs of a
+phrase of n ≥ 2 units are its candidates, and the normalised text (kept beside the postings)
+says exactly where it occurs (``search.exact_search``). jieba, with the portal's policy-term
+dictionary, cuts queries into words only to suggest broader searches when nothing was found.
 
 The tokenizers are pickled into the Whoosh index, so they are module-level classes without
 state; the OpenCC converter and the jieba segmenter are built lazily, once per process.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -70,53 +71,82 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     OpenCC, case-folding or whitespace collapsing did to the length. The last few results
     are kept: one section's text feeds several fields in a row. Callers must not modify the
     returned list.
+
+    Work is done run by run (whitespace runs, then the text between them), so the common case,
+    where case-folding keeps the length, costs a few C-level calls per run, not a Python step
+    per character.
     """
     chars, origin = _nfkc_with_offsets(text)
     chars, origin = _simplified_with_offsets(chars, origin)
     out: list[str] = []
     where: list[int] = []
-    space_run: list[str] = []
-    space_at = 0
-    for ch, at in zip(chars, origin, strict=True):
-        if ch.isspace():
-            if not space_run:
-                space_at = at
-            space_run.append(ch)
-            continue
-        if space_run:
-            out.append(NEWLINE if _LINE_BREAKS.intersection(space_run) else SPACE)
-            where.append(space_at)
-            space_run = []
-        for folded in _casefold(ch):
-            out.append(folded)
-            where.append(at)
-    if space_run:
-        out.append(NEWLINE if _LINE_BREAKS.intersection(space_run) else SPACE)
-        where.append(space_at)
+    last = 0
+    for space in _SPACE_RUN.finditer(chars):
+        _fold_into(chars, origin, last, space.start(), out, where)
+        run = space.group()
+        out.append(NEWLINE if _LINE_BREAKS.intersection(run) else SPACE)
+        where.append(origin[space.start()])
+        last = space.end()
+    _fold_into(chars, origin, last, len(chars), out, where)
     return "".join(out), where
 
 
-def _nfkc_with_offsets(text: str) -> tuple[str, list[int]]:
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _fold_into(
+    chars: str, origin: list[int], start: int, end: int, out: list[str], where: list[int]
+) -> None:
+    """Case-fold ``chars[start:end]`` onto ``out``, its offsets onto ``where``."""
+    if start >= end:
+        return
+    run = chars[start:end]
+    folded = run.casefold()
+    if len(folded) == len(run):
+        out.append(folded)
+        where.extend(origin[start:end])
+        return
+    for i, ch in enumerate(run):  # ß → ss and the like: offsets per character
+        for one in _casefold(ch):
+            out.append(one)
+            where.append(origin[start + i])
+
+
+def _nfkc_with_offsets(text: str) -> tuple[str, list[int] | range]:
+    """NFKC with offsets; only the characters NFKC changes (and their clusters) are visited.
+
+    A base character and the combining marks after it normalise together (u + ́ → ú). Chinese
+    text changes mostly in its full-width punctuation, a handful of distinct characters, so a
+    regex of exactly those finds the places to map and the rest is copied in slices.
+    """
     if unicodedata.is_normalized("NFKC", text):
-        return text, list(range(len(text)))
+        return text, range(len(text))
+    distinct = set(text)
+    marks = "".join(re.escape(ch) for ch in distinct if unicodedata.combining(ch))
+    changed = "".join(re.escape(ch) for ch in distinct if _nfkc(ch) != ch)
+    alternatives = [f"[^{marks}][{marks}]+", rf"\A[{marks}]+"] if marks else []
+    if changed:
+        alternatives.append(f"[{changed}]")
     out: list[str] = []
     where: list[int] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        # A base character and the combining marks after it normalise together (u + ́ → ú).
-        if i < len(text) and unicodedata.combining(text[i]):
-            continue
-        mapped = _nfkc(text[start:i])
+    last = 0
+    for found in re.finditer("|".join(alternatives), text, re.DOTALL):
+        start = found.start()
+        out.append(text[last:start])
+        where.extend(range(last, start))
+        mapped = _nfkc(found.group())
         out.append(mapped)
         where.extend([start] * len(mapped))
-        start = i
+        last = found.end()
+    out.append(text[last:])
+    where.extend(range(last, len(text)))
     return "".join(out), where
 
 
 _HAN_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 
 
-def _simplified_with_offsets(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _simplified_with_offsets(text: str, origin: list[int] | range) -> tuple[str, list[int] | range]:
     """OpenCC t2s on the whole text; where a phrase changes length, convert run by run."""
     converted = to_simplified(text)
     if len(converted) == len(text):
@@ -143,22 +173,22 @@ def _simplified_with_offsets(text: str, origin: list[int]) -> tuple[str, list[in
     return "".join(out), where
 
 
+_SENTENCE = re.compile(
+    "[^{ends}]*[{ends}]|[^{ends}]+".format(ends="".join(re.escape(c) for c in SENTENCE_ENDS))
+)
+
+
+def split_sentences(norm: str) -> list[str]:
+    """Sentences of normalised text; each keeps the ``。!?`` or line break that ends it."""
+    return _SENTENCE.findall(norm)
+
+
+_UNIT = re.compile(r"[^\W_\u2e80-\U0010ffff]+|.", re.DOTALL)
+
+
 def split_units(norm: str) -> list[str]:
     """Cut normalised text into units: word runs, and every other character on its own."""
-    units: list[str] = []
-    word_start = -1
-    for i, ch in enumerate(norm):
-        if is_word_char(ch):
-            if word_start < 0:
-                word_start = i
-            continue
-        if word_start >= 0:
-            units.append(norm[word_start:i])
-            word_start = -1
-        units.append(ch)
-    if word_start >= 0:
-        units.append(norm[word_start:])
-    return units
+    return _UNIT.findall(norm)
 
 
 def query_units(text: str) -> list[str]:
@@ -166,11 +196,36 @@ def query_units(text: str) -> list[str]:
     return split_units(normalise(text).strip())
 
 
+#: Runs of letters, digits and ideographs: the stretches of text whose unit pairs are indexed.
+_INDEXED_RUN = re.compile(r"[^\W_]+")
+_WORD_RUN = re.compile(r"[^\W_\u2e80-\U0010ffff]+")
+
+
+def index_terms(norm: str) -> set[str]:
+    """The terms normalised text is indexed by: its unit pairs and its word units.
+
+    Only pairs of two letter, digit or ideograph units are kept (not pairs with punctuation or
+    whitespace, which queries rarely hold), and single units only when they are word runs
+    (``gdp``, ``12345``): a single ideograph is in a large share of all sections, so a
+    one-character query checks every text instead (``search.exact_search``). Half the postings
+    of "every unit and pair", and the same answers.
+    """
+    found = set(_WORD_RUN.findall(norm))
+    for run in _INDEXED_RUN.findall(norm):
+        units = _UNIT.findall(run)
+        found.update(map(operator.add, units, units[1:]))
+    return found
+
+
 def phrase_terms(units: list[str]) -> list[str]:
-    """Index terms a phrase must match in order: its unit pairs, or its one unit."""
-    if len(units) <= 1:
-        return list(units)
-    return [a + b for a, b in pairwise(units)]
+    """Index terms every text containing the phrase holds (none: every text is a candidate).
+
+    Each pair of neighbouring letter, digit or ideograph units, then each word unit; a text
+    where ``phrase_pattern`` finds the phrase has all of them in ``index_terms``.
+    """
+    terms = [a + b for a, b in pairwise(units) if a[0].isalnum() and b[0].isalnum()]
+    terms += [unit for unit in units if is_word_char(unit[0])]
+    return list(dict.fromkeys(terms))
 
 
 def phrase_pattern(units: list[str]) -> re.Pattern[str]:
@@ -218,33 +273,23 @@ class _TermTokenizer(Tokenizer):
 
 
 class UnitTokenizer(_TermTokenizer):
-    """Whoosh tokenizer for exact substring search: every unit and unit pair, by position.
+    """Whoosh tokenizer for exact substring search: the ``index_terms`` of a text.
 
-    At query time (Whoosh's own query parser) it yields only the pairs, in order, so a parsed
-    phrase needs no special casing; the portal's own query builder uses ``phrase_terms``.
+    Positions are only the terms' order: the postings hold no positions. At query time
+    (Whoosh's own query parser) it yields the phrase's ``phrase_terms``; the portal's own
+    search builds its candidates from ``phrase_terms`` directly.
     """
 
     def terms(self, value: str, mode: str) -> Iterator[tuple[str, int]]:
-        units = split_units(normalise(value))
         if mode == "query":
-            yield from (
-                (t, p) for p, t in enumerate(phrase_terms([u for u in units if u != SPACE]))
-            )
+            units = [u for u in split_units(normalise(value)) if u != SPACE]
+            yield from ((t, p) for p, t in enumerate(phrase_terms(units)))
             return
-        last = len(units) - 1
-        for pos, unit in enumerate(units):
-            if unit != SPACE:
-                yield unit, pos
-            if pos < last:
-                yield unit + units[pos + 1], pos
+        yield from ((t, p) for p, t in enumerate(sorted(self.term_set(value))))
 
-
-class PolicyWordTokenizer(_TermTokenizer):
-    """Whoosh tokenizer yielding jieba's words (policy terms kept whole), for ranking only."""
-
-    def terms(self, value: str, mode: str) -> Iterator[tuple[str, int]]:
-        for pos, word in enumerate(policy_words(value)):
-            yield word, pos
+    def term_set(self, value: str) -> set[str]:
+        """The distinct terms of a document, as ``search.whoosh_fields`` indexes them."""
+        return index_terms(normalise(value))
 
 
 def policy_words(text: str) -> list[str]:
@@ -292,8 +337,3 @@ def segmenter() -> jieba.Tokenizer:
 def text_analyzer() -> UnitTokenizer:
     """Analyzer of the exact-match fields (full text, headings, titles, speakers)."""
     return UnitTokenizer()
-
-
-def word_analyzer() -> PolicyWordTokenizer:
-    """Analyzer of the ranking field of jieba words."""
-    return PolicyWordTokenizer()

@@ -11,4 +11,11 @@ class SearchConfig(AppConfig):
     verbose_name = "搜索"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from documents.models import Region
         from search import checks  # noqa: F401 - registers the system checks
+        from search.region_cache import forget_regions
+
+        post_save.connect(forget_regions, sender=Region, dispatch_uid="search-forget-regions")
+        post_delete.connect(forget_regions, sender=Region, dispatch_uid="search-forget-regions")

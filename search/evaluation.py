@@ -41,7 +41,7 @@ from django.db.models import Min
 from django.utils import translation
 
 from documents.models import Region, Release, Section
-from search.analysis import SENTENCE_ENDS, normalise, phrase_pattern
+from search.analysis import normalise, phrase_pattern, split_sentences
 from search.query import ParsedQuery, Phrase, QueryTooLong
 from search.request import (
     UNKNOWN_YEAR,
@@ -59,10 +59,6 @@ from search.service import match
 RESERVED_KEYS = frozenset({"note", "tag", "expect"})
 #: How often each query is run; the median wall time is reported.
 DEFAULT_RUNS = 3
-
-_SENTENCE = re.compile(
-    "[^{ends}]*[{ends}]|[^{ends}]+".format(ends="".join(re.escape(c) for c in SENTENCE_ENDS))
-)
 
 
 # -- the queries file --------------------------------------------------------------------------
@@ -192,11 +188,6 @@ def _pattern(units: tuple[str, ...]) -> re.Pattern[str]:
 def contains(text: str, phrase: Phrase) -> bool:
     """Whether normalised ``text`` contains the phrase (the agreed meaning of a match)."""
     return _pattern(phrase.units).search(text) is not None
-
-
-def split_sentences(norm: str) -> list[str]:
-    """Sentences of normalised text; each keeps the ``。!?`` or line break that ends it."""
-    return _SENTENCE.findall(norm)
 
 
 def satisfies(query: ParsedQuery, norm: str, *, within_sentence: bool = False) -> bool:

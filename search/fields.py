@@ -23,9 +23,10 @@ class NumberField(indexes.IntegerField):
 
 
 class AnalyzedTextField(indexes.CharField):
-    """Text run through one of the portal's analyzers; ``positions`` enables phrase search."""
+    """Text searched by exact phrase: ``indexed`` for candidate postings, always its normalised
+    text in a column (``search.whoosh_fields``) for the exact check and the heading test."""
 
-    def __init__(self, *, positions: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *, indexed: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("stored", False)
         super().__init__(**kwargs)
-        self.positions = positions
+        self.indexed = indexed

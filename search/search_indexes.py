@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Subquery
 from haystack import indexes
 
 from documents.models import Region, Release, Section
-from search.analysis import text_analyzer, word_analyzer
+from search.analysis import text_analyzer
 from search.fields import AnalyzedTextField, KeywordField, NumberField
 from search.request import UNKNOWN_YEAR
 
@@ -45,10 +45,9 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
     """Sections of published releases."""
 
     text = AnalyzedTextField(document=True, analyzer=text_analyzer())
-    words = AnalyzedTextField(analyzer=word_analyzer(), positions=False)
-    heading = AnalyzedTextField(model_attr="heading", analyzer=text_analyzer())
+    heading = AnalyzedTextField(model_attr="heading", indexed=False)
     title = AnalyzedTextField(analyzer=text_analyzer())
-    speaker = AnalyzedTextField(analyzer=text_analyzer())
+    speaker = AnalyzedTextField(indexed=False)
 
     section = KeywordField()
     release = KeywordField()
@@ -79,9 +78,6 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
         return Section.objects.select_related("release__region")
 
     def prepare_text(self, section: Section) -> str:
-        return section_content(section)
-
-    def prepare_words(self, section: Section) -> str:
         return section_content(section)
 
     def prepare_title(self, section: Section) -> str:

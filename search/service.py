@@ -15,14 +15,17 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from haystack import connections
 
-from documents.models import Region, Release, Section
+from documents.models import Release, Section
 from documents.script import Script
 from search.backends import Match
 from search.highlight import highlight, snippet
+from search.region_cache import region_names, region_parents
 from search.request import UNKNOWN_YEAR, Paging, Scope, SearchRequest, Sort
 
 FACETS = ("province", "region", "year", "kind")
 NATION_CODE = "000000"
+#: Release columns a results page never shows: large, and read for every hit otherwise.
+RELEASE_BULK = ("text", "details", "index_error")
 
 
 class PageOutOfRange(ValueError):
@@ -172,7 +175,11 @@ def _pages(count: int, paging: Paging) -> int:
 
 
 def _load_sections(ids: list[int]) -> dict[int, Section]:
-    rows = Section.objects.filter(pk__in=ids).select_related("release__region__parent")
+    rows = (
+        Section.objects.filter(pk__in=ids)
+        .select_related("release__region__parent")
+        .defer(*(f"release__{name}" for name in RELEASE_BULK))
+    )
     return {s.pk: s for s in rows}
 
 
@@ -190,22 +197,29 @@ def _hit(
 
 def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
     """Sections and releases per province, region, year and kind, most first."""
-    sections: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    releases: dict[str, dict[str, set[int]]] = {name: defaultdict(set) for name in FACETS}
-    # A region value counts what filtering by it returns: the region and everything below it.
-    within = _regions_within({m.region for m in matches if m.region})
-    for m in matches:
-        for name in FACETS:
-            value = getattr(m, name)
-            values = within.get(value, (value,)) if name == "region" else (value,)
-            for counted in values if value else ():
-                sections[name][counted] += 1
-                releases[name][counted].add(m.release)
+    releases_of = [m.release for m in matches]
+    sections: dict[str, Counter[str]] = {}
+    releases: dict[str, Counter[str]] = {}
+    for name in FACETS:
+        values = [getattr(m, name) for m in matches]
+        pairs = set(zip(values, releases_of, strict=True))
+        if name == "region":
+            # A region value counts what filtering by it returns: it and everything below it.
+            within = _regions_within({v for v in values if v})
+            counted = Counter(values)
+            sections[name] = Counter()
+            for value, count in counted.items():
+                for code in within.get(value, ()):
+                    sections[name][code] += count
+            pairs = {(code, r) for value, r in pairs for code in within.get(value, ())}
+        else:
+            sections[name] = Counter(v for v in values if v)
+        releases[name] = Counter(value for value, _release in pairs if value)
     labels = _facet_labels(sections)
     facets = {}
     for name in FACETS:
         values = [
-            FacetValue(value, labels[name].get(value, value), count, len(releases[name][value]))
+            FacetValue(value, labels[name].get(value, value), count, releases[name][value])
             for value, count in sections[name].items()
         ]
         if name == "year":
@@ -226,12 +240,7 @@ def _regions_within(codes: set[str]) -> dict[str, tuple[str, ...]]:
 
     The nation is nobody's container here, as in the index (``filter_codes``).
     """
-    parents = dict(Region.objects.filter(code__in=codes).values_list("code", "parent__code"))
-    missing = {p for p in parents.values() if p and p not in parents}
-    while missing:
-        found = dict(Region.objects.filter(code__in=missing).values_list("code", "parent__code"))
-        parents.update(found)
-        missing = {p for p in found.values() if p and p not in parents}
+    parents = region_parents(codes)
     chains = {}
     for code in codes:
         chain, current = [], code
@@ -245,7 +254,7 @@ def _regions_within(codes: set[str]) -> dict[str, tuple[str, ...]]:
 
 def _facet_labels(sections: dict[str, Counter[str]]) -> dict[str, dict[str, str]]:
     codes = set(sections["province"]) | set(sections["region"])
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names = region_names(codes)
     kinds = {choice.value: str(choice.label) for choice in Release.KindChoices}
     years = {y: (str(_("年份不详")) if y == UNKNOWN_YEAR else y) for y in sections["year"]}
     return {"province": names, "region": names, "year": years, "kind": kinds}

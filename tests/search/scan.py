@@ -94,12 +94,13 @@ def forget_searchers() -> None:
     after a change can keep showing deleted documents (see tests/search/test_signals.py), and
     the cache is shared by every later test in the session.
     """
-    from search import backends
+    from search import backends, exact_search
 
     with backends._searcher_lock:
         for searcher, _build in backends._searchers.values():
             searcher.close()
         backends._searchers.clear()
+    exact_search.forget()
 
 
 @contextmanager

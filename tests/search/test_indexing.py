@@ -20,7 +20,7 @@ from haystack import connections
 from whoosh.writing import IndexingError
 
 from documents.models import Release, Section
-from search import backends, indexing
+from search import backends, indexing, whoosh_fields
 from search.indexing import index_state, indexable_sections, rebuild_all, sync_releases
 from search.management.commands import ensure_search_index
 from search.service import match
@@ -64,12 +64,12 @@ def mp_writers(monkeypatch) -> list[int]:
     """The sub-process counts of the multi-process writers opened during the test."""
     made: list[int] = []
 
-    class Recording(backends._PortalMpWriter):
+    class Recording(backends.PortalMpWriter):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             made.append(self.procs)
 
-    monkeypatch.setattr(backends, "_PortalMpWriter", Recording)
+    monkeypatch.setattr(backends, "PortalMpWriter", Recording)
     return made
 
 
@@ -144,7 +144,7 @@ def test_a_failing_sub_process_leaves_the_index_as_it_was(monkeypatch, seeds):
         raise RuntimeError("analysis failed in a sub-process")
 
     # Only the sub-processes analyse documents: the patch takes effect in them alone.
-    monkeypatch.setattr(backends._TermPositions, "word_values", broken)
+    monkeypatch.setattr(whoosh_fields._TermExistence, "word_values", broken)
     release = seeds["004"].pk
     before = answers()  # nothing was committed: even the scores stay
     count = backend().release_document_count(release)

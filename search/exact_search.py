@@ -1,0 +1,391 @@
+"""Find the sections a request means: candidates from the index's postings, then an exact check.
+
+The index answers "which sections hold every unit pair of this phrase" (``search.whoosh_fields``
+keeps only that in its postings). Whether the pairs stand in a row, how often, inside one
+sentence, and whether the heading holds the phrase is then decided on the section's normalised
+text, which the index keeps in a column and this module loads once per segment and process
+(segments never change, only their deletion lists). Every step is a set operation or a C-level
+string search, so a query costs in proportion to its candidate sections, not to the index:
+Whoosh's pure-Python phrase matcher, which decoded positions for every candidate, is not used.
+
+The meaning of a match is the one the evaluation oracle states (``search.evaluation``):
+``phrase_pattern`` on normalised text, sentences as ``split_sentences`` cuts them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any, NamedTuple
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+
+from search.analysis import is_word_char, phrase_pattern, phrase_terms, split_sentences
+from search.query import Phrase
+from search.request import Scope, SearchRequest, Within
+
+#: BM25's saturation and length normalisation, applied to whole phrases.
+K1 = 1.2
+B = 0.75
+#: Terms of one phrase intersected at most; the exact check settles the rest.
+MAX_TERMS = 3
+#: Below this many candidates another posting list costs more than checking the texts.
+FEW_CANDIDATES = 64
+#: Keyword columns every match carries (what ranking, grouping and facets read).
+KEYWORD_COLUMNS = ("section", "release", "province", "region", "year", "kind", "status")
+NUMBER_COLUMNS = ("day", "order")
+
+
+class Match(NamedTuple):
+    """One matching section with what sorting, grouping and facets need."""
+
+    section: int
+    release: int
+    score: float
+    heading_hit: bool
+    province: str
+    region: str
+    year: str
+    kind: str
+    day: int
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseCheck:
+    """One phrase: the index terms that nominate candidates and the exact test on text."""
+
+    terms: tuple[str, ...]
+    needle: str
+    pattern: re.Pattern[str] | None  # only when a word unit at an end needs its boundary
+
+    @classmethod
+    def of(cls, phrase: Phrase) -> PhraseCheck:
+        units = list(phrase.units)
+        bounded = is_word_char(units[0][0]) or is_word_char(units[-1][-1])
+        return cls(
+            tuple(phrase_terms(units)),
+            "".join(units),
+            phrase_pattern(units) if bounded else None,
+        )
+
+    def count(self, text: str) -> int:
+        """How many times the phrase occurs in normalised ``text``."""
+        if self.pattern is None:
+            return text.count(self.needle)
+        return sum(1 for _ in self.pattern.finditer(text))
+
+    def found(self, text: str) -> bool:
+        if self.pattern is None:
+            return self.needle in text
+        return self.pattern.search(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A request restated for this module: phrase checks per group, filters, scoring field."""
+
+    field: str
+    groups: tuple[tuple[PhraseCheck, ...], ...]
+    excluded: tuple[PhraseCheck, ...]
+    headings: tuple[PhraseCheck, ...]
+    same_sentence: bool
+    keywords: tuple[tuple[str, tuple[str, ...]], ...]
+    speakers: tuple[PhraseCheck, ...]
+    day_from: int | None
+    day_to: int | None
+
+
+def build_plan(request: SearchRequest) -> Plan | None:
+    """The checks for ``request``; ``None`` when it has no phrase to look for."""
+    parsed = request.query
+    if not parsed.has_terms:
+        return None
+    f = request.filters
+    keywords = [
+        (name, tuple(values))
+        for name, values in (
+            ("province", f.provinces),
+            ("regions", f.regions),
+            ("year", f.years),
+            ("kind", f.kinds),
+        )
+        if values
+    ]
+    if f.release is not None:
+        keywords.append(("release", (str(f.release),)))
+    if f.answers_only:
+        keywords.append(("section_kind", ("answer",)))
+    title = request.scope == Scope.TITLE
+    if title:
+        keywords.append(("lead", ("1",)))
+    groups = tuple(tuple(PhraseCheck.of(p) for p in group) for group in parsed.groups)
+    return Plan(
+        field="title" if title else "text",
+        groups=groups,
+        excluded=tuple(PhraseCheck.of(p) for p in parsed.excluded),
+        headings=() if title else tuple(PhraseCheck.of(p) for p in parsed.positive),
+        same_sentence=request.within == Within.SENTENCE and len(groups) > 1,
+        keywords=tuple(keywords),
+        speakers=tuple(PhraseCheck.of(p) for p in f.speakers),
+        day_from=f.day_from,
+        day_to=f.day_to,
+    )
+
+
+# -- per-segment data ----------------------------------------------------------------------------
+
+
+class SegmentData:
+    """One segment's columns as Python lists, read on first use.
+
+    Texts are held decoded (the normalised text of every section: about two bytes a
+    character), so a phrase check is a C-level search instead of a decompression.
+    """
+
+    def __init__(self, doc_count: int) -> None:
+        self.doc_count = doc_count
+        self._columns: dict[str, list[Any]] = {}
+        self.text_chars: dict[str, int] = {}
+
+    def values(self, reader: Any, name: str) -> list[Any]:
+        """A keyword or number column; ``""`` / ``0`` where a document has none."""
+        column = self._columns.get(name)
+        if column is None:
+            column = self._columns[name] = _read_column(reader, name, self.doc_count)
+        return column
+
+    def texts(self, reader: Any, name: str) -> list[str]:
+        """A text column's normalised texts."""
+        column = self._columns.get(name)
+        if column is None:
+            raw = _read_column(reader, name, self.doc_count, translate=False, default=b"")
+            column = self._columns[name] = [value.decode("utf-8") for value in raw]
+            self.text_chars[name] = sum(map(len, column))
+        return column
+
+
+def _read_column(
+    reader: Any, name: str, count: int, *, translate: bool = True, default: Any = None
+) -> list[Any]:
+    if not reader.has_column(name):
+        return [default if default is not None else ""] * count
+    values = list(reader.column_reader(name, translate=translate))
+    if default is None:
+        return [0 if v is None else v for v in values] if name in NUMBER_COLUMNS else values
+    return [default if v is None else v for v in values]
+
+
+#: Per index path and segment id: the segment's loaded columns.
+_segments: dict[tuple[str, str], SegmentData] = {}
+_segments_lock = threading.Lock()
+
+
+def segment_data(path: str, reader: Any) -> SegmentData:
+    """This process's loaded columns of the segment ``reader`` reads."""
+    key = (path, reader.segment().segment_id())
+    with _segments_lock:
+        data = _segments.get(key)
+        if data is None:
+            data = _segments[key] = SegmentData(reader.doc_count_all())
+        return data
+
+
+def keep_segments(path: str, segment_ids: Iterable[str]) -> None:
+    """Forget loaded segments of ``path`` that the index no longer has (after a merge)."""
+    keep = set(segment_ids)
+    with _segments_lock:
+        for key in [k for k in _segments if k[0] == path and k[1] not in keep]:
+            del _segments[key]
+
+
+def forget(path: str | None = None) -> None:
+    """Drop loaded segments (of one index, or all)."""
+    with _segments_lock:
+        for key in [k for k in _segments if path is None or k[0] == path]:
+            del _segments[key]
+
+
+# -- matching ------------------------------------------------------------------------------------
+
+
+def match(path: str, searcher: Any, plan: Plan) -> list[Match]:
+    """Every section matching ``plan`` in the index ``searcher`` reads, with its score."""
+    leaves = [
+        (reader, segment_data(path, reader))
+        for reader, _offset in searcher.reader().leaf_readers()
+        if reader.doc_count_all()
+    ]
+    if not leaves:
+        return []
+    field = plan.field
+    total_docs = sum(data.doc_count for _reader, data in leaves)
+    for reader, data in leaves:
+        data.texts(reader, field)
+    total_chars = sum(data.text_chars[field] for _reader, data in leaves)
+    average = max(1.0, total_chars / total_docs)
+    checks = {check for group in plan.groups for check in group}
+    idf = {check: _idf(searcher, field, check, total_docs) for check in checks}
+    matches: list[Match] = []
+    for reader, data in leaves:
+        matches.extend(_match_leaf(reader, data, plan, idf, average))
+    return matches
+
+
+def _idf(searcher: Any, field: str, check: PhraseCheck, docs: int) -> float:
+    """BM25's idf with the phrase's rarest term standing in for its document frequency."""
+    df = min((searcher.doc_frequency(field, term) for term in check.terms), default=0)
+    return math.log(1 + (docs - df + 0.5) / (df + 0.5))
+
+
+def _match_leaf(
+    reader: Any,
+    data: SegmentData,
+    plan: Plan,
+    idf: dict[PhraseCheck, float],
+    average: float,
+) -> list[Match]:
+    field = plan.field
+    candidates: set[int] = set()
+    # Groups with index terms first: a group without any would make every document a candidate.
+    ordered = sorted(plan.groups, key=lambda g: (not all(c.terms for c in g), len(g)))
+    for i, group in enumerate(ordered):
+        found: set[int] = set()
+        for check in group:
+            found |= _phrase_candidates(reader, field, check, limit=candidates if i else None)
+        candidates = candidates & found if i else found
+        if not candidates:
+            return []
+    for name, values in plan.keywords:
+        allowed: set[int] = set()
+        for value in values:
+            allowed.update(term_ids(reader, name, value))
+        candidates &= allowed
+        if not candidates:
+            return []
+    if reader.has_deletions():
+        candidates -= reader.deleted_docs_set
+    texts = data.texts(reader, field)
+    status = data.values(reader, "status")
+    days = data.values(reader, "day") if plan.day_from or plan.day_to else None
+    speakers = data.texts(reader, "speaker") if plan.speakers else None
+    headings = data.texts(reader, "heading") if plan.headings else None
+    low = plan.day_from or 1
+    high = plan.day_to
+    scored: list[tuple[int, float, bool]] = []
+    for doc in sorted(candidates):
+        if status[doc] != "published":
+            continue
+        if days is not None and not (low <= days[doc] and (high is None or days[doc] <= high)):
+            continue
+        if speakers is not None and not any(c.found(speakers[doc]) for c in plan.speakers):
+            continue
+        text = texts[doc]
+        if any(c.found(text) for c in plan.excluded):
+            continue
+        score = _score(text, plan, idf, average)
+        if score is None:
+            continue
+        hit = headings is not None and any(c.found(headings[doc]) for c in plan.headings)
+        scored.append((doc, score, hit))
+    if not scored:
+        return []
+    columns = [data.values(reader, name) for name in KEYWORD_COLUMNS[:-1]]
+    section, release, province, region, year, kind = columns
+    day, order = (data.values(reader, name) for name in NUMBER_COLUMNS)
+    return [
+        Match(
+            int(section[doc]),
+            int(release[doc]),
+            score,
+            hit,
+            province[doc],
+            region[doc],
+            year[doc],
+            kind[doc],
+            day[doc],
+            order[doc],
+        )
+        for doc, score, hit in scored
+    ]
+
+
+def _score(text: str, plan: Plan, idf: dict[PhraseCheck, float], average: float) -> float | None:
+    """BM25 over the phrases found in ``text``; ``None`` when a group has none of its phrases."""
+    norm = K1 * (1 - B + B * len(text) / average)
+    score = 0.0
+    for group in plan.groups:
+        matched = False
+        for check in group:
+            n = check.count(text)
+            if n:
+                matched = True
+                score += idf[check] * n * (K1 + 1) / (n + norm)
+        if not matched:
+            return None
+    if plan.same_sentence and not _in_one_sentence(text, plan.groups):
+        return None
+    return score
+
+
+def _in_one_sentence(text: str, groups: tuple[tuple[PhraseCheck, ...], ...]) -> bool:
+    return any(
+        all(any(c.found(sentence) for c in group) for group in groups)
+        for sentence in split_sentences(text)
+    )
+
+
+def _phrase_candidates(
+    reader: Any, field: str, check: PhraseCheck, *, limit: set[int] | None
+) -> set[int]:
+    """Documents holding the phrase's rarest terms (a superset of those holding the phrase).
+
+    A phrase without index terms (one ideograph, punctuation) has every document as candidate.
+    """
+    if not check.terms:
+        return set(limit) if limit is not None else set(range(reader.doc_count_all()))
+    frequencies = sorted((reader.doc_frequency(field, term), term) for term in check.terms)
+    if frequencies[0][0] == 0:
+        return set()
+    found: set[int] | None = None
+    if limit is not None and len(limit) <= FEW_CANDIDATES:
+        found = set(limit)
+    for used, (_df, term) in enumerate(frequencies):
+        if used >= MAX_TERMS or (found is not None and len(found) <= FEW_CANDIDATES):
+            break
+        ids = term_ids(reader, field, term)
+        if found is None:
+            found = set(ids)
+        else:
+            found.intersection_update(ids)
+        if not found:
+            break
+    return found or set()
+
+
+def term_ids(reader: Any, field: str, text: str) -> list[int]:
+    """Every document (deleted ones too) with ``text`` in ``field``, in order.
+
+    Whoosh's matchers step through postings one call per document; its on-disk blocks hold
+    the ids as one delta-coded tuple, read here a block at a time.
+    """
+    try:
+        matcher = reader.postings(field, text)
+    except TermNotFound:
+        return []
+    if isinstance(matcher, FilterMatcher):  # the deletion filter: the caller applies deletions
+        matcher = matcher.child
+    if not isinstance(matcher, W3LeafMatcher) or getattr(matcher, "_byteids", True):
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while matcher.is_active():
+        matcher._read_data()
+        ids.extend(accumulate(matcher._data[0]))
+        matcher._next_block()
+    return ids

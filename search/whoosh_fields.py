@@ -1,0 +1,71 @@
+"""Whoosh field types for exact substring search: candidate postings plus the normalised text.
+
+A phrase is found in two steps (``search.exact_search``): the index says which sections hold
+every unit pair of the phrase, and the section's normalised text, kept in a compressed column
+of the same field, says whether the pairs really stand in a row and how often. So the postings
+need no positions and no frequencies, only "this term is in this section": the smallest of
+Whoosh's formats, and the check against the text is exact where Whoosh's pure-Python phrase
+matcher was slow on frequent characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.columns import CompressedBytesColumn
+from whoosh.fields import COLUMN, TEXT
+from whoosh.formats import Existence
+
+from search.analysis import normalise
+
+_EMPTY = b""
+
+
+class ExactText(TEXT):
+    """Indexed as a set of unit and unit-pair terms per document; the normalised text as a column.
+
+    ``column_type`` is set per instance (like Whoosh's own ``sortable=``) so the pickled schema
+    in the index says how the column was written.
+    """
+
+    def __init__(self, analyzer: Any, field_boost: float = 1.0) -> None:
+        super().__init__(analyzer=analyzer, phrase=False, stored=False, field_boost=field_boost)
+        self.format = _TermExistence(field_boost=field_boost)
+        self.column_type = CompressedBytesColumn()
+
+    def to_column_value(self, value: Any) -> bytes:
+        return normalised_bytes(value)
+
+
+class NormalisedColumn(COLUMN):
+    """Not indexed; only the normalised text, for checks and highlighting (headings, speakers)."""
+
+    def __init__(self) -> None:
+        super().__init__(CompressedBytesColumn())
+
+    def to_column_value(self, value: Any) -> bytes:
+        return normalised_bytes(value)
+
+
+def normalised_bytes(value: Any) -> bytes:
+    """What a text column holds: the normalised text, UTF-8."""
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value)
+    return normalise(value or "").encode("utf-8")
+
+
+class _TermExistence(Existence):
+    """Whoosh's ``Existence``, taken from the tokenizer's ``term_set()`` when it has one.
+
+    Going through Whoosh's ``Token`` objects cost more than the analysis itself.
+    """
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple]:
+        term_set = getattr(analyzer, "term_set", None)
+        if term_set is None or not isinstance(value, str):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for text in term_set(value):
+            yield text, 1, boost, _EMPTY

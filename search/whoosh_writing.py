@@ -1,0 +1,182 @@
+"""Bulk writes to the Whoosh index: forked sub-processes and a faster codec, failing loudly.
+
+A whole rebuild, and any large batch, is analysed by forked Whoosh sub-processes (``MpWriter``),
+each writing its own segment; only the parent reads the database, the sub-processes get the
+prepared documents. Whoosh's own multi-process writer hangs or loses documents when a
+sub-process dies; ``PortalMpWriter`` checks every document reached a segment before the new
+index generation is written.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from multiprocessing import Queue
+from typing import Any
+
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3Segment, W3TermInfo
+from whoosh.fields import TEXT
+from whoosh.multiproc import MpWriter
+from whoosh.writing import IndexingError, SegmentWriter
+
+
+def parallel_procs() -> int:
+    """Sub-processes for a bulk write: one per core, at most two (the portal's machines).
+
+    1 (no sub-process: this process writes) in a multi-threaded process such as a threaded
+    web server: a forked child gets only the forking thread, and a lock another thread held at
+    that moment would stay locked in the child for ever.
+    """
+    if threading.active_count() > 1:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def warm_analyzers(schema: Any) -> None:
+    """Load what the analyzers load lazily (jieba's dictionary, OpenCC) in this process."""
+    for _name, field in schema.items():
+        if isinstance(field, TEXT):
+            list(field.process_text("预热 warm-up", mode="index"))
+
+
+class PortalMpWriter(MpWriter):
+    """Whoosh's multi-process writer, made to fail loudly instead of hanging or losing documents.
+
+    Whoosh's own ``MpWriter`` blocks for ever on its bounded job queue once its sub-processes
+    have died, drops the documents of a sub-process that died without a word, and on
+    ``cancel()`` leaves them waiting for jobs (so this process hangs at exit). Here the job
+    queue is unbounded, the sub-processes are forked up front (before this process opens a
+    database cursor or starts a queue thread), a commit checks that every document it handed
+    out is in a segment before the new index generation is written, and cancelling ends them.
+    """
+
+    def __init__(self, ix: Any, *, procs: int, **kwargs: Any) -> None:
+        # Each sub-process writes a segment of its own: no merge of their postings in here.
+        super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+        self.jobqueue = Queue()
+        self._handed_out = 0
+        # The segments not written by a sub-process (Whoosh extends ``self.segments`` in place).
+        self._own = {s.segment_id() for s in [*self.segments, self.newsegment]}
+        try:
+            for _ in range(self.procs):
+                self._new_task()
+        except BaseException:
+            self.cancel()
+            raise
+
+    def add_document(self, **fields: Any) -> None:
+        super().add_document(**fields)
+        self._handed_out += 1
+
+    def _enqueue(self) -> None:
+        self._check_tasks()
+        super()._enqueue()
+
+    def commit(self, *args: Any, **kwargs: Any) -> None:
+        if not self._added_sub:  # nothing for the sub-processes: let them go first
+            self._stop_tasks()
+        super().commit(*args, **kwargs)
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        self._check_tasks()
+        if self._added_sub:
+            written = sum(s.doc_count_all() for s in segments if s.segment_id() not in self._own)
+            if written != self._handed_out:
+                raise IndexingError(
+                    f"sub-processes indexed {written} of {self._handed_out} documents"
+                )
+        super()._commit_toc(segments)
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+        for task in self.tasks:
+            task.join()
+        self.jobqueue.cancel_join_thread()  # jobs nobody will take must not block the exit
+        SegmentWriter.cancel(self)  # MpWriter.cancel only flips a flag in this process
+
+    def _finish(self) -> None:
+        super()._finish()
+        self.jobqueue.close()
+        self.jobqueue.join_thread()
+        self.resultqueue.close()
+
+    def _stop_tasks(self) -> None:
+        for _task in self.tasks:
+            self.jobqueue.put(None)
+        for task in self.tasks:
+            task.join()
+        self._check_tasks()
+
+    def _check_tasks(self) -> None:
+        failed = [task.exitcode for task in self.tasks if task.exitcode not in (None, 0)]
+        if failed:
+            raise IndexingError(f"an indexing sub-process failed (exit codes {failed})")
+
+
+#: Posting lists this short are kept in the term dictionary (see ``PortalCodec``).
+INLINE_LIMIT = 8
+
+
+class PortalCodec(W3Codec):
+    """Whoosh's default codec, writing the same files faster.
+
+    Writing a segment looks up the field length of every posting's document in the new
+    segment's length column, through a file read per posting; here each (document, field)
+    is read once. Segments record the plain ``W3Codec``, so readers never need this class.
+
+    Posting lists of up to ``INLINE_LIMIT`` documents are stored inside the term's entry
+    (Whoosh's ``inlinelimit``) rather than as a block of their own, which costs some fifty
+    bytes of headers: most unit pairs occur in a few sections only.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(inlinelimit=INLINE_LIMIT)
+
+    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
+        return _FieldWriter(self, storage, segment)
+
+    def new_segment(self, storage: Any, indexname: str) -> W3Segment:
+        return W3Segment(W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname)
+
+
+class _FieldWriter(W3FieldWriter):
+    """Whoosh's field writer, handed the field lengths through ``_LengthCache``."""
+
+    def start_term(self, btext: bytes) -> None:
+        super().start_term(btext)
+        self._postwriter._terminfo = _InlineTermInfo()
+
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        super().add_postings(schema, _LengthCache(lengths) if lengths else None, items)
+
+
+class _InlineTermInfo(W3TermInfo):
+    """A term entry that can hold its postings: Whoosh 2.7's writer calls ``set_inline``, which
+    its ``W3TermInfo`` lacks (inlining was never reached with the default limit of 1).
+
+    Weights of 1.0 are left out (Whoosh's ``ListMatcher``, which reads inlined postings,
+    reads missing weights as 1.0); a format without values (``Existence``) gets an empty
+    value per posting, which a segment merge needs and pickling stores as one shared object.
+    """
+
+    def set_inline(self, ids: Any, weights: Any, values: Any) -> None:
+        weights = () if all(w == 1.0 for w in weights) else tuple(weights)
+        self.set_inlined(ids, weights, tuple(values) or (b"",) * len(ids))
+
+
+class _LengthCache:
+    """A per-document reader's ``doc_field_length``, remembered per document and field."""
+
+    def __init__(self, lengths: Any) -> None:
+        self._lengths = lengths
+        self._known: dict[tuple[int, str], int] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        key = (docnum, fieldname)
+        try:
+            return self._known[key]
+        except KeyError:
+            length = self._known[key] = self._lengths.doc_field_length(docnum, fieldname, default)
+            return length
