@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count
 
 from documents.fingerprints import chunked, sentence_hashes
@@ -58,9 +59,17 @@ def find_near_duplicates(text: str, *, exclude: int | None = None) -> list[NearD
 
 
 def store_fingerprints(release: Release) -> None:
-    """Replace the release's sentence hashes with those of its current text."""
+    """Replace the release's sentence hashes with those of its current text.
+
+    A few hundred rows per release, written with one ``executemany`` rather than as model
+    instances: on a bulk import the ORM's per-object cost was a third of the import's time.
+    """
     SentenceFingerprint.objects.filter(release=release).delete()
-    SentenceFingerprint.objects.bulk_create(
-        [SentenceFingerprint(release=release, value=v) for v in sentence_hashes(release.text)],
-        batch_size=1000,
-    )
+    meta = SentenceFingerprint._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(meta.get_field(name).column) for name in ("release", "value"))
+    insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s)"  # noqa: S608 - model names
+    rows = [(release.pk, value) for value in sentence_hashes(release.text)]
+    with connection.cursor() as cursor:
+        cursor.executemany(insert, rows)

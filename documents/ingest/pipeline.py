@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from documents.ingest.clean import CleanedText, clean_text
 from documents.ingest.decode import DecodedText, decode_bytes
@@ -41,6 +42,7 @@ class ParsedRelease:
         return extra + self.metadata.warnings
 
 
+@lru_cache(maxsize=16)
 def content_hash(text: str) -> str:
     """SHA-256 of the text with compatibility forms unified and all whitespace removed."""
     canonical = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
