@@ -69,12 +69,30 @@ def build_rows(releases: int = DEFAULT_RELEASES, min_chars: int = MIN_CHARS) -> 
         }
 
 
-def write_corpus(path: Path, releases: int) -> tuple[int, int]:
-    """Write the corpus as JSON Lines; returns (releases, characters of text)."""
-    count = chars = 0
-    with path.open("w", encoding="utf-8") as out:
+def write_corpus(folder: Path, releases: int) -> tuple[list[Path], int, int]:
+    """Write the corpus as JSON Lines files, each within the import's file-size limit.
+
+    Returns the files, the number of releases and the characters of text. A site's bulk
+    files are of that size too: ``import_releases`` refuses larger ones.
+    """
+    limit = settings.PORTAL_MAX_UPLOAD_BYTES * 3 // 4
+    files: list[Path] = []
+    count = chars = size = 0
+    out = None
+    try:
         for row in build_rows(releases):
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            line = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+            if out is None or size + len(line) > limit:
+                if out is not None:
+                    out.close()
+                files.append(folder / f"corpus-{len(files) + 1:02d}.jsonl")
+                out = files[-1].open("wb")
+                size = 0
+            out.write(line)
+            size += len(line)
             count += 1
             chars += len(row["text"])
-    return count, chars
+    finally:
+        if out is not None:
+            out.close()
+    return files, count, chars

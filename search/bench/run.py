@@ -37,12 +37,11 @@ def run(releases: int, say: Callable[[str], None]) -> dict:
     results: dict = {"releases_requested": releases, "rounds": ROUNDS}
 
     say(f"building the corpus ({releases} releases) …")
-    corpus_file = instance.folder / "corpus.jsonl"
-    count, chars = write_corpus(corpus_file, releases)
+    corpus_files, count, chars = write_corpus(instance.folder, releases)
     instance.manage("migrate", "-v0")
 
     say(f"importing {count} releases, {chars:,} characters (import + index, published) …")
-    imported = instance.manage("import_releases", "--publish", str(corpus_file))
+    imported = instance.manage("import_releases", "--publish", *map(str, corpus_files))
     results["import_s"] = round(imported.seconds, 1)
     results["import_chars_per_s"] = round(chars / imported.seconds)
     results["import_rss_mb"] = round(imported.rss_mb, 1)

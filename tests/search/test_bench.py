@@ -6,11 +6,13 @@ from the real seeds, that what it measures is measured right.
 
 from __future__ import annotations
 
+import json
+
 from documents.gazetteer import lookup
 from documents.ingest import parse_text
 from documents.ingest.metadata import parse_date
 from search.analysis import normalise
-from search.bench.corpus import build_rows
+from search.bench.corpus import build_rows, write_corpus
 from search.bench.peers import Fts5Trigram, StockRecipe, SubstringScan
 from search.bench.queries import BenchQuery, Row, truth
 from search.bench.report import growth, table
@@ -31,6 +33,16 @@ def test_corpus_copies_differ_and_carry_real_regions_and_dates():
 def test_corpus_reaches_the_character_floor():
     rows = list(build_rows(releases=10, min_chars=2_000_000))  # scaled: 2 M × 10/1000
     assert sum(len(r["text"]) for r in rows) >= 20_000
+
+
+def test_corpus_files_stay_within_the_import_size_limit(tmp_path, settings):
+    settings.PORTAL_MAX_UPLOAD_BYTES = 600_000
+    files, count, chars = write_corpus(tmp_path, 20)
+    assert len(files) > 1
+    assert all(f.stat().st_size <= 600_000 for f in files)
+    rows = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines()]
+    assert rows == list(build_rows(releases=20))
+    assert count == len(rows) and chars == sum(len(r["text"]) for r in rows)
 
 
 def test_percentiles():
