@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -37,9 +38,10 @@ B = 0.75
 MAX_TERMS = 3
 #: Below this many candidates another posting list costs more than checking the texts.
 FEW_CANDIDATES = 64
-#: Keyword columns every match carries (what ranking, grouping and facets read).
-KEYWORD_COLUMNS = ("section", "release", "province", "region", "year", "kind", "status")
-NUMBER_COLUMNS = ("day", "order")
+#: Columns every match carries (what ranking, grouping and facets read), in ``Match`` order.
+MATCH_COLUMNS = ("section", "release", "province", "region", "year", "kind", "day", "order")
+#: Columns read as whole numbers.
+NUMBER_COLUMNS = ("section", "release", "day", "order")
 
 
 class Match(NamedTuple):
@@ -80,6 +82,13 @@ class PhraseCheck:
         if self.pattern is None:
             return text.count(self.needle)
         return sum(1 for _ in self.pattern.finditer(text))
+
+    def counts(self, texts: list[str]) -> list[int]:
+        """``count`` of each text, without a Python call per text in the common case."""
+        if self.pattern is None:
+            needle = self.needle
+            return [text.count(needle) for text in texts]
+        return list(map(self.count, texts))
 
     def found(self, text: str) -> bool:
         if self.pattern is None:
@@ -143,43 +152,45 @@ def build_plan(request: SearchRequest) -> Plan | None:
 
 
 class SegmentData:
-    """One segment's columns as Python lists, read on first use.
+    """One segment's columns as Python tuples, read on first use.
 
     Texts are held decoded (the normalised text of every section: about two bytes a
-    character), so a phrase check is a C-level search instead of a decompression.
+    character), so a phrase check is a C-level search instead of a decompression. Tuples of
+    strings and numbers drop out of the garbage collector's sight after its first pass; lists
+    of that size made every full collection, triggered by a busy query, walk all of them.
     """
 
     def __init__(self, doc_count: int) -> None:
         self.doc_count = doc_count
-        self._columns: dict[str, list[Any]] = {}
+        self._columns: dict[str, tuple[Any, ...]] = {}
         self.text_chars: dict[str, int] = {}
 
-    def values(self, reader: Any, name: str) -> list[Any]:
+    def values(self, reader: Any, name: str) -> tuple[Any, ...]:
         """A keyword or number column; ``""`` / ``0`` where a document has none."""
         column = self._columns.get(name)
         if column is None:
             column = self._columns[name] = _read_column(reader, name, self.doc_count)
         return column
 
-    def texts(self, reader: Any, name: str) -> list[str]:
+    def texts(self, reader: Any, name: str) -> tuple[str, ...]:
         """A text column's normalised texts."""
         column = self._columns.get(name)
         if column is None:
             raw = _read_column(reader, name, self.doc_count, translate=False, default=b"")
-            column = self._columns[name] = [value.decode("utf-8") for value in raw]
+            column = self._columns[name] = tuple(value.decode("utf-8") for value in raw)
             self.text_chars[name] = sum(map(len, column))
         return column
 
 
 def _read_column(
     reader: Any, name: str, count: int, *, translate: bool = True, default: Any = None
-) -> list[Any]:
+) -> tuple[Any, ...]:
     if not reader.has_column(name):
-        return [default if default is not None else ""] * count
-    values = list(reader.column_reader(name, translate=translate))
+        return (default if default is not None else "",) * count
+    values = reader.column_reader(name, translate=translate)
     if default is None:
-        return [0 if v is None else v for v in values] if name in NUMBER_COLUMNS else values
-    return [default if v is None else v for v in values]
+        return tuple(int(v or 0) for v in values) if name in NUMBER_COLUMNS else tuple(values)
+    return tuple(default if v is None else v for v in values)
 
 
 #: Per index path and segment id: the segment's loaded columns.
@@ -271,67 +282,75 @@ def _match_leaf(
             return []
     if reader.has_deletions():
         candidates -= reader.deleted_docs_set
+    docs = _passing_filters(reader, data, plan, sorted(candidates))
     texts = data.texts(reader, field)
-    status = data.values(reader, "status")
-    days = data.values(reader, "day") if plan.day_from or plan.day_to else None
-    speakers = data.texts(reader, "speaker") if plan.speakers else None
-    headings = data.texts(reader, "heading") if plan.headings else None
-    low = plan.day_from or 1
-    high = plan.day_to
-    scored: list[tuple[int, float, bool]] = []
-    for doc in sorted(candidates):
-        if status[doc] != "published":
-            continue
-        if days is not None and not (low <= days[doc] and (high is None or days[doc] <= high)):
-            continue
-        if speakers is not None and not any(c.found(speakers[doc]) for c in plan.speakers):
-            continue
-        text = texts[doc]
-        if any(c.found(text) for c in plan.excluded):
-            continue
-        score = _score(text, plan, idf, average)
-        if score is None:
-            continue
-        hit = headings is not None and any(c.found(headings[doc]) for c in plan.headings)
-        scored.append((doc, score, hit))
-    if not scored:
+    if plan.excluded:
+        docs = [d for d in docs if not any(c.found(texts[d]) for c in plan.excluded)]
+    docs, scores = _scores(docs, texts, plan, idf, average)
+    if not docs:
         return []
-    columns = [data.values(reader, name) for name in KEYWORD_COLUMNS[:-1]]
-    section, release, province, region, year, kind = columns
-    day, order = (data.values(reader, name) for name in NUMBER_COLUMNS)
-    return [
-        Match(
-            int(section[doc]),
-            int(release[doc]),
-            score,
-            hit,
-            province[doc],
-            region[doc],
-            year[doc],
-            kind[doc],
-            day[doc],
-            order[doc],
-        )
-        for doc, score, hit in scored
-    ]
+    hits = [False] * len(docs)
+    if plan.headings:
+        headings = [data.texts(reader, "heading")[d] for d in docs]
+        for check in plan.headings:
+            hits = [h or n > 0 for h, n in zip(hits, check.counts(headings), strict=True)]
+    pick = _picker(docs)
+    columns = [pick(data.values(reader, name)) for name in MATCH_COLUMNS]
+    section, release, province, region, year, kind, day, order = columns
+    rows = zip(
+        section, release, scores, hits, province, region, year, kind, day, order, strict=True
+    )
+    return list(map(Match._make, rows))
 
 
-def _score(text: str, plan: Plan, idf: dict[PhraseCheck, float], average: float) -> float | None:
-    """BM25 over the phrases found in ``text``; ``None`` when a group has none of its phrases."""
-    norm = K1 * (1 - B + B * len(text) / average)
-    score = 0.0
+def _picker(docs: list[int]) -> Any:
+    """A function taking the ``docs`` entries of a column, as a tuple (C speed)."""
+    if len(docs) == 1:
+        return lambda column: (column[docs[0]],)
+    return itemgetter(*docs)
+
+
+def _passing_filters(reader: Any, data: SegmentData, plan: Plan, docs: list[int]) -> list[int]:
+    """The documents that are published and pass the date and speaker filters."""
+    status = data.values(reader, "status")
+    docs = [d for d in docs if status[d] == "published"]
+    if plan.day_from or plan.day_to:
+        days = data.values(reader, "day")
+        low, high = plan.day_from or 1, plan.day_to
+        docs = [d for d in docs if low <= days[d] and (high is None or days[d] <= high)]
+    if plan.speakers:
+        speakers = data.texts(reader, "speaker")
+        docs = [d for d in docs if any(c.found(speakers[d]) for c in plan.speakers)]
+    return docs
+
+
+def _scores(
+    docs: list[int],
+    texts: tuple[str, ...],
+    plan: Plan,
+    idf: dict[PhraseCheck, float],
+    average: float,
+) -> tuple[list[int], list[float]]:
+    """The documents where every group has a phrase (in one sentence, if asked), with their
+    BM25 over the phrases found: ``idf · n(k1+1) / (n + k1(1 − b + b·len/avg))``."""
+    chosen = [texts[d] for d in docs]
+    norms = [K1 * (1 - B + B * len(text) / average) for text in chosen]
+    scores = [0.0] * len(docs)
+    keep = [True] * len(docs)
     for group in plan.groups:
-        matched = False
+        matched = [False] * len(docs)
         for check in group:
-            n = check.count(text)
-            if n:
-                matched = True
-                score += idf[check] * n * (K1 + 1) / (n + norm)
-        if not matched:
-            return None
-    if plan.same_sentence and not _in_one_sentence(text, plan.groups):
-        return None
-    return score
+            weight = idf[check] * (K1 + 1)
+            counts = check.counts(chosen)
+            for i, n in enumerate(counts):
+                if n:
+                    matched[i] = True
+                    scores[i] += weight * n / (n + norms[i])
+        keep = [k and m for k, m in zip(keep, matched, strict=True)]
+    if plan.same_sentence:
+        keep = [k and _in_one_sentence(t, plan.groups) for k, t in zip(keep, chosen, strict=True)]
+    kept = [i for i, k in enumerate(keep) if k]
+    return [docs[i] for i in kept], [scores[i] for i in kept]
 
 
 def _in_one_sentence(text: str, groups: tuple[tuple[PhraseCheck, ...], ...]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -90,10 +91,20 @@ def match(request: SearchRequest, using: str = "default") -> list[Match]:
 
 
 def rank(matches: list[Match], sort: Sort) -> list[Match]:
-    """Relevance: a heading hit before a body hit, then score; newest: date, then position."""
+    """Relevance: a heading hit before a body hit, then score; newest: date, then position.
+
+    One stable sort per key, least significant first, each on a C-level field getter: for
+    thousands of matches several times faster than one sort on a tuple built per match.
+    """
     if sort == Sort.NEWEST:
-        return sorted(matches, key=lambda m: (-m.day, -m.release, m.order))
-    return sorted(matches, key=lambda m: (not m.heading_hit, -m.score, -m.day, m.release, m.order))
+        keys = [("order", False), ("release", True), ("day", True)]
+    else:
+        keys = [("order", False), ("release", False), ("day", True), ("score", True)]
+        keys.append(("heading_hit", True))
+    ranked = list(matches)
+    for name, descending in keys:
+        ranked.sort(key=itemgetter(Match._fields.index(name)), reverse=descending)
+    return ranked
 
 
 def search_sections(
@@ -196,25 +207,27 @@ def _hit(
 
 
 def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
-    """Sections and releases per province, region, year and kind, most first."""
-    releases_of = [m.release for m in matches]
-    sections: dict[str, Counter[str]] = {}
-    releases: dict[str, Counter[str]] = {}
-    for name in FACETS:
-        values = [getattr(m, name) for m in matches]
-        pairs = set(zip(values, releases_of, strict=True))
-        if name == "region":
-            # A region value counts what filtering by it returns: it and everything below it.
-            within = _regions_within({v for v in values if v})
-            counted = Counter(values)
-            sections[name] = Counter()
-            for value, count in counted.items():
-                for code in within.get(value, ()):
-                    sections[name][code] += count
-            pairs = {(code, r) for value, r in pairs for code in within.get(value, ())}
-        else:
-            sections[name] = Counter(v for v in values if v)
-        releases[name] = Counter(value for value, _release in pairs if value)
+    """Sections and releases per province, region, year and kind, most first.
+
+    Every facet is a property of the release, so sections are counted per release first (one
+    C-level pass) and the facet values are then added up once per release.
+    """
+    releases_of = list(map(itemgetter(Match._fields.index("release")), matches))
+    per_release = Counter(releases_of)
+    one_match = dict(zip(releases_of, matches, strict=True))  # any match of each release
+    # A region value counts what filtering by it returns: it and everything below it.
+    within = _regions_within({m.region for m in one_match.values() if m.region})
+    sections: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    releases: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for release, count in per_release.items():
+        m = one_match[release]
+        for name in FACETS:
+            value = getattr(m, name)
+            if not value:
+                continue
+            for code in within.get(value, ()) if name == "region" else (value,):
+                sections[name][code] += count
+                releases[name][code] += 1
     labels = _facet_labels(sections)
     facets = {}
     for name in FACETS:
