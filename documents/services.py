@@ -22,6 +22,7 @@ from documents.ingest.formats import EXTRACTABLE_SUFFIXES, extract_text
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.models import Region, Release, Section
 from documents.near_duplicates import store_fingerprints
+from search.indexing import open_stream
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,10 @@ def import_release(
     )
 
 
+#: A bulk file of this many records is indexed while it is imported.
+STREAM_MIN_RECORDS = 20
+
+
 def import_records(
     data: bytes,
     *,
@@ -136,14 +141,25 @@ def import_records(
         return [ImportResult(filename, Outcome.FAILED, str(exc))]
     results: list[ImportResult] = []
     seen: dict[str, int] = {}
-    # One transaction for the file: each record still succeeds or fails alone (savepoints),
-    # and the search index is updated once, after the last record.
-    with transaction.atomic():
-        for record in records:
-            result = _import_record(record, filename, publish, dry_run, seen)
-            results.append(result)
-            if on_result is not None:
-                on_result(result, len(records))
+    # A long file is indexed while it is read (``ReleaseStream``), committed with it.
+    streamed = publish and not dry_run and len(records) >= STREAM_MIN_RECORDS
+    stream = open_stream() if streamed else None
+    try:
+        # One transaction for the file: each record still succeeds or fails alone
+        # (savepoints), and the search index takes them all once it has committed.
+        with transaction.atomic():
+            if stream is not None:
+                transaction.on_commit(stream.commit)  # before the usual sync, which would wait
+            for record in records:
+                result = _import_record(record, filename, publish, dry_run, seen)
+                results.append(result)
+                if stream is not None and result.outcome is Outcome.IMPORTED:
+                    stream.add(result.release)
+                if on_result is not None:
+                    on_result(result, len(records))
+    finally:
+        if stream is not None:
+            stream.cancel()
     return results
 
 

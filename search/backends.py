@@ -142,34 +142,43 @@ class PortalWhooshBackend(WhooshSearchBackend):
         release_ids: Iterable[int] = (),
     ) -> int:
         """Delete ``release_ids``, add ``sections``, commit; return the number of documents."""
+        writer = self.open_writer(procs)
+        added = 0
+        try:
+            for release_id in release_ids:
+                writer.delete_by_term("release", str(release_id))
+            added = self.add_sections(writer, index, sections)
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return added
+
+    def open_writer(self, procs: int) -> SegmentWriter:
+        """A writer holding the index's write lock: ``procs`` > 1 forks analysing sub-processes."""
+        if not self.setup_complete:
+            self.setup()
         ix = self.index.refresh()
         if procs > 1:
             warm_analyzers(ix.schema)  # loaded once here, inherited by the forked sub-processes
-            writer: SegmentWriter = PortalMpWriter(
+            return PortalMpWriter(
                 ix,
                 procs=procs,
                 timeout=WRITE_LOCK_TIMEOUT,
                 limitmb=WRITER_LIMIT_MB,
                 codec=PortalCodec(),
             )
-        else:
-            writer = ix.writer(
-                timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB, codec=PortalCodec()
-            )
+        return ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB, codec=PortalCodec())
+
+    def add_sections(self, writer: SegmentWriter, index: Any, sections: Iterable[Any]) -> int:
+        """Hand ``sections`` to an open writer; return how many became documents."""
         added = 0
-        try:
-            for release_id in release_ids:
-                writer.delete_by_term("release", str(release_id))
-            for section in sections:
-                doc = self._document(index, section)
-                if doc is not None:
-                    writer.add_document(**doc)
-                    added += 1
-            writer.commit()
-        except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
-            raise
+        for section in sections:
+            doc = self._document(index, section)
+            if doc is not None:
+                writer.add_document(**doc)
+                added += 1
         return added
 
     def _document(self, index: Any, section: Any) -> dict[str, Any] | None:

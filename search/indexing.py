@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from haystack import connection_router, connections
 
 from documents.models import Release, Section
+
+log = logging.getLogger(__name__)
 
 #: Rows fetched per query while a rebuild streams the sections.
 REBUILD_CHUNK_SIZE = 500
@@ -38,6 +42,68 @@ def rebuild_all(alias: str = "default", *, procs: int | None = None) -> int:
     sections = list(sections)
     backend.update(index, sections)
     return len(sections)
+
+
+@dataclass
+class ReleaseStream:
+    """Index a bulk import's releases while the import goes on parsing the next ones.
+
+    Each release's documents go to the index's analysing sub-processes as soon as it is
+    stored, so analysis runs beside parsing on the other core instead of after it. The writer
+    commits after the database transaction does (register ``commit`` with ``on_commit``) and
+    is cancelled otherwise (``cancel`` in a ``finally``): the index never holds a release the
+    database does not. It holds the index's write lock meanwhile; other writers wait.
+    """
+
+    alias: str
+    backend: Any
+    index: Any
+    writer: Any
+    release_ids: list[int] = field(default_factory=list)
+
+    def add(self, release: Release) -> None:
+        """Index ``release`` (just stored, published) with the import's writer."""
+        from search.signals import hand_over
+
+        sections = indexable_sections(self.index, self.alias).filter(release_id=release.pk)
+        self.backend.add_sections(self.writer, self.index, sections)
+        self.release_ids.append(release.pk)
+        hand_over(release.pk)  # the transaction's usual after-commit sync leaves it out
+
+    def commit(self) -> None:
+        """Write the streamed documents; a failure is recorded on the releases, not raised."""
+        try:
+            self.writer.commit()
+        except Exception as exc:  # the database is the record; a stale index is reported
+            log.exception("could not index the imported releases %s", self.release_ids)
+            record_index_state(self.release_ids, error=f"{type(exc).__name__}: {exc}")
+        else:
+            record_index_state(self.release_ids)
+
+    def cancel(self) -> None:
+        """Drop what was streamed (the import did not commit); nothing once committed."""
+        if not self.writer.is_closed:
+            self.writer.cancel()
+
+
+def open_stream(alias: str = "default") -> ReleaseStream | None:
+    """A stream for a bulk import, or ``None`` where the after-commit sync must do the work.
+
+    Only the portal's Whoosh backend streams, alone among the write connections, only in a
+    process that may fork its two analysing sub-processes (``parallel_procs``), and only
+    outside a transaction: inside one, the import's commit would not be the real one.
+    """
+    from search.backends import PortalWhooshBackend, parallel_procs
+
+    if list(connection_router.for_write(models=[Section])) != [alias] or parallel_procs() < 2:
+        return None
+    if transaction.get_connection().in_atomic_block:
+        return None
+    backend = connections[alias].get_backend()
+    if not isinstance(backend, PortalWhooshBackend):
+        return None
+    index = connections[alias].get_unified_index().get_index(Section)
+    return ReleaseStream(alias, backend, index, backend.open_writer(parallel_procs()))
 
 
 def indexable_sections(index: Any, alias: str) -> Any:

@@ -65,6 +65,19 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
             record_index_state(ids)
 
 
+def hand_over(release_id: int) -> None:
+    """Leave ``release_id`` out of this transaction's after-commit sync: it is indexed already.
+
+    A bulk import streams its releases to the index (``search.indexing.ReleaseStream``);
+    syncing them again after commit would redo all that work.
+    """
+    connection = transaction.get_connection()
+    for entry in getattr(connection, "run_on_commit", None) or []:
+        pending = entry[1]
+        if isinstance(pending, _PendingSync) and not pending.done:
+            pending.release_ids.discard(release_id)
+
+
 class _PendingSync:
     """The one after-commit callback of a transaction, collecting the releases it changed."""
 
@@ -75,4 +88,5 @@ class _PendingSync:
 
     def __call__(self) -> None:
         self.done = True
-        self.processor.sync(self.release_ids)
+        if self.release_ids:  # all of them may have been handed over to a stream
+            self.processor.sync(self.release_ids)
