@@ -37,6 +37,16 @@ class ExactText(TEXT):
     def to_column_value(self, value: Any) -> bytes:
         return normalised_bytes(value)
 
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple]:
+        """(term bytes, 1, boost, b"") per distinct term, as Whoosh's writer takes postings."""
+        term_set = getattr(self.analyzer, "term_set", None)
+        if term_set is None or not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        for text in term_set(value):
+            yield text.encode("utf-8"), 1, boost, _EMPTY
+
 
 class NormalisedColumn(COLUMN):
     """Not indexed; only the normalised text, for checks and highlighting (headings, speakers)."""

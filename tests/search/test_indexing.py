@@ -140,11 +140,11 @@ def test_a_failing_sub_process_leaves_the_index_as_it_was(monkeypatch, seeds):
     monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
     monkeypatch.setattr(backends, "PARALLEL_MIN_SECTIONS", 1)
 
-    def broken(self, value, analyzer, **kwargs):
+    def broken(self, value, **kwargs):
         raise RuntimeError("analysis failed in a sub-process")
 
     # Only the sub-processes analyse documents: the patch takes effect in them alone.
-    monkeypatch.setattr(whoosh_fields._TermExistence, "word_values", broken)
+    monkeypatch.setattr(whoosh_fields.ExactText, "index", broken)
     release = seeds["004"].pk
     before = answers()  # nothing was committed: even the scores stay
     count = backend().release_document_count(release)
