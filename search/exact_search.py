@@ -173,24 +173,29 @@ class SegmentData:
         return column
 
     def texts(self, reader: Any, name: str) -> tuple[str, ...]:
-        """A text column's normalised texts."""
+        """A text column's normalised texts.
+
+        Decoded one value at a time: the whole column as bytes beside the whole column as text
+        would double the process's peak memory while a segment loads.
+        """
         column = self._columns.get(name)
         if column is None:
-            raw = _read_column(reader, name, self.doc_count, translate=False, default=b"")
-            column = self._columns[name] = tuple(value.decode("utf-8") for value in raw)
+            if reader.has_column(name):
+                raw = reader.column_reader(name, translate=False)
+                column = tuple((value or b"").decode("utf-8") for value in raw)
+            else:
+                column = ("",) * self.doc_count
+            self._columns[name] = column
             self.text_chars[name] = sum(map(len, column))
         return column
 
 
-def _read_column(
-    reader: Any, name: str, count: int, *, translate: bool = True, default: Any = None
-) -> tuple[Any, ...]:
+def _read_column(reader: Any, name: str, count: int) -> tuple[Any, ...]:
+    number = name in NUMBER_COLUMNS
     if not reader.has_column(name):
-        return (default if default is not None else "",) * count
-    values = reader.column_reader(name, translate=translate)
-    if default is None:
-        return tuple(int(v or 0) for v in values) if name in NUMBER_COLUMNS else tuple(values)
-    return tuple(default if v is None else v for v in values)
+        return (0 if number else "",) * count
+    values = reader.column_reader(name)
+    return tuple(int(v or 0) for v in values) if number else tuple(v or "" for v in values)
 
 
 #: Per index path and segment id: the segment's loaded columns.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 TARGETS = {
@@ -85,22 +86,40 @@ def table(results: dict) -> str:
 
 
 def growth(small: dict, large: dict) -> list[str]:
-    """How latency grew between two corpus sizes: ours against the linear scan."""
-    size = large["corpus"]["chars"] / small["corpus"]["chars"]
-    ours = large["api_ms"]["p50"] / max(small["api_ms"]["p50"], 0.1)
-    ours95 = large["api_ms"]["p95"] / max(small["api_ms"]["p95"], 0.1)
-    scan_small = small["peers"]["substring_scan"]
-    scan_large = large["peers"]["substring_scan"]
-    scan = scan_large["p50_ms"] / max(scan_small["p50_ms"], 0.1)
-    return [
-        f"growth from {small['corpus']['chars']:,} to {large['corpus']['chars']:,} characters "
-        f"(×{size:.1f}): portal p50 ×{ours:.2f}, p95 ×{ours95:.2f}; substring scan p50 ×{scan:.2f}",
-    ]
+    """How latency grew between two corpus sizes, ours against the linear scan, and where the
+    two meet (each fitted as a power of the corpus size through the two runs)."""
+    x1, x2 = small["corpus"]["chars"], large["corpus"]["chars"]
+    lines = [f"growth from {x1:,} to {x2:,} characters (×{x2 / x1:.1f}):"]
+    for key in ("p50", "p95"):
+        ours1, ours2 = small["api_ms"][key], large["api_ms"][key]
+        scan1 = small["peers"]["substring_scan"][f"{key}_ms"]
+        scan2 = large["peers"]["substring_scan"][f"{key}_ms"]
+        lines.append(
+            f"  {key}: portal {ours1} → {ours2} ms (×{ours2 / max(ours1, 0.1):.2f}), "
+            f"substring scan {scan1} → {scan2} ms (×{scan2 / max(scan1, 0.1):.2f}); "
+            + _crossover(x1, x2, (ours1, ours2), (scan1, scan2))
+        )
+    return lines
+
+
+def _crossover(x1: float, x2: float, ours: tuple[float, float], scan: tuple[float, float]) -> str:
+    """Where the index's fitted latency falls below the scan's, in characters."""
+    if min(ours + scan) <= 0:
+        return "no fit"
+    span = math.log(x2 / x1)
+    slope_ours = math.log(ours[1] / ours[0]) / span
+    slope_scan = math.log(scan[1] / scan[0]) / span
+    if ours[0] <= scan[0] and ours[1] <= scan[1]:
+        return "the index is faster at both sizes"
+    if slope_ours >= slope_scan:
+        return "the index does not catch up with the scan"
+    size = x1 * (scan[0] / ours[0]) ** (1 / (slope_ours - slope_scan))
+    return f"the index is faster beyond about {size:,.0f} characters"
 
 
 def earlier_run(folder: Path, releases: int) -> Path | None:
-    """The stored run at the most different corpus size, if any."""
+    """The stored run to compare with: the nearest other corpus size, if any."""
     runs = [
         p for p in (folder / "runs").glob("*.json") if p.stem.isdigit() and int(p.stem) != releases
     ]
-    return max(runs, key=lambda p: abs(int(p.stem) - releases), default=None)
+    return min(runs, key=lambda p: abs(int(p.stem) - releases), default=None)

@@ -118,5 +118,13 @@ def _results(chars: int, p50: float, scan: float) -> dict:
 def test_report_marks_targets_and_growth():
     text = table(_results(1000, 30.0, 5.0))
     assert "MISS (<= 20)" in text and "ok  (>= 150000)" in text
-    (line,) = growth(_results(1000, 10.0, 5.0), _results(3000, 12.0, 15.0))
-    assert "portal p50 ×1.20" in line and "substring scan p50 ×3.00" in line
+    title, p50, p95 = growth(_results(1000, 10.0, 5.0), _results(3000, 12.0, 15.0))
+    assert "from 1,000 to 3,000 characters (×3.0)" in title
+    assert "portal 10.0 → 12.0 ms (×1.20)" in p50 and "scan 5.0 → 15.0 ms (×3.00)" in p50
+    # ours ∝ size^0.166, the scan ∝ size: they meet at 1,000 × 2^(1/0.834) ≈ 2,296 characters
+    assert "the index is faster beyond about 2,29" in p50
+    assert "p95: portal 20.0 → 24.0 ms" in p95
+    _title, faster, _ = growth(_results(1000, 4.0, 5.0), _results(3000, 5.0, 15.0))
+    assert "the index is faster at both sizes" in faster
+    _title, slower, _ = growth(_results(1000, 10.0, 5.0), _results(3000, 40.0, 15.0))
+    assert "does not catch up" in slower
