@@ -103,18 +103,20 @@ def growth(small: dict, large: dict) -> list[str]:
 
 
 def _crossover(x1: float, x2: float, ours: tuple[float, float], scan: tuple[float, float]) -> str:
-    """Where the index's fitted latency falls below the scan's, in characters."""
+    """How each latency scales (the exponent of a power of the corpus size through both runs)
+    and where the index's line falls below the scan's, in characters."""
     if min(ours + scan) <= 0:
         return "no fit"
     span = math.log(x2 / x1)
     slope_ours = math.log(ours[1] / ours[0]) / span
     slope_scan = math.log(scan[1] / scan[0]) / span
+    fit = f"size^{slope_ours:.2f} vs size^{slope_scan:.2f}"
+    if slope_ours < slope_scan:
+        size = x1 * (scan[0] / ours[0]) ** (1 / (slope_ours - slope_scan))
+        return f"{fit}: the index is faster beyond about {size:,.0f} characters"
     if ours[0] <= scan[0] and ours[1] <= scan[1]:
-        return "the index is faster at both sizes"
-    if slope_ours >= slope_scan:
-        return "the index does not catch up with the scan"
-    size = x1 * (scan[0] / ours[0]) ** (1 / (slope_ours - slope_scan))
-    return f"the index is faster beyond about {size:,.0f} characters"
+        return f"{fit}: the index is faster at both sizes but grows as fast as the scan"
+    return f"{fit}: the index does not catch up with the scan"
 
 
 def earlier_run(folder: Path, releases: int) -> Path | None:

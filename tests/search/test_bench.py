@@ -124,7 +124,8 @@ def test_report_marks_targets_and_growth():
     # ours ∝ size^0.166, the scan ∝ size: they meet at 1,000 × 2^(1/0.834) ≈ 2,296 characters
     assert "the index is faster beyond about 2,29" in p50
     assert "p95: portal 20.0 → 24.0 ms" in p95
-    _title, faster, _ = growth(_results(1000, 4.0, 5.0), _results(3000, 5.0, 15.0))
-    assert "the index is faster at both sizes" in faster
+    assert "size^0.17 vs size^1.00" in p50
+    _title, faster, _ = growth(_results(1000, 4.0, 5.0), _results(3000, 12.0, 15.0))
+    assert "faster at both sizes but grows as fast as the scan" in faster
     _title, slower, _ = growth(_results(1000, 10.0, 5.0), _results(3000, 40.0, 15.0))
     assert "does not catch up" in slower
