@@ -1,8 +1,9 @@
 """Search quality evaluation: the engine's matches against an oracle that never reads the index.
 
-The index holds unit pairs at positions, phrases are Whoosh phrase queries, "same sentence" is a
-span query and filters are index fields: every one of those is a place where a result can be
-lost or gained without anyone noticing. The oracle restates what a query *means* in the plainest
+The engine takes candidates from the index's unit-pair postings, checks them against the
+normalised text the index keeps in a column, and filters by index fields: the term rules, the
+columns, the deletions and the filters are each a place where a result can be lost or gained
+without anyone noticing. The oracle restates what a query *means* in the plainest
 terms available and computes it by scanning the database:
 
 * a section is relevant iff its normalised content (heading, line break, text) contains the
@@ -11,10 +12,11 @@ terms available and computes it by scanning the database:
 * every OR-group needs one contained phrase, no excluded phrase may be contained;
 * filters are applied with the ORM to releases and sections, not to index fields.
 
-Engine and oracle share only ``normalise`` and ``phrase_pattern`` (the agreed meaning of
-"contains"), never the tokenizer, the Whoosh queries or the index's filter columns, so a
-disagreement points at the index or the query translation. Recall and precision per query are
-then exact, not estimated: the oracle lists every relevant section.
+Engine and oracle share only ``normalise``, ``phrase_pattern`` and ``split_sentences`` (the
+agreed meaning of "contains" and of a sentence), never the index terms, the stored texts or
+the index's filter columns, so a disagreement points at the index or the query translation.
+Recall and precision per query are then exact, not estimated: the oracle lists every relevant
+section.
 
 Queries come from a JSONL file, one object a line: URL parameters as the search page reads
 them (``q``, ``within``, ``scope``, ``region`` …), plus three reserved keys that are not
