@@ -41,7 +41,7 @@ from search.whoosh_writing import PortalCodec, PortalMpWriter, parallel_procs, w
 log = logging.getLogger(__name__)
 
 #: Bump whenever the analyzer, the fields or their meaning change: the index must be rebuilt.
-SEARCH_SCHEMA_VERSION = 3
+SEARCH_SCHEMA_VERSION = 4
 META_FILE = "portal-index.json"
 #: From this many sections a write is spread over sub-processes; below it (one release
 #: published from the admin) forking costs more than it saves.
@@ -98,6 +98,29 @@ class PortalWhooshBackend(WhooshSearchBackend):
     def document_count(self) -> int:
         """How many sections the index holds."""
         return self.searcher().doc_count()
+
+    def document_versions(self) -> list[tuple[int, int, str]]:
+        """(section, release, version) of every live document, duplicates included."""
+        searcher = self.searcher()
+        found: list[tuple[int, int, str]] = []
+        with _searcher_lock:
+            for reader, _offset in searcher.reader().leaf_readers():
+                if not reader.doc_count_all():
+                    continue
+                columns = [
+                    list(reader.column_reader(name)) if reader.has_column(name) else None
+                    for name in ("section", "release", "version")
+                ]
+                sections, releases, versions = columns
+                for doc in reader.all_doc_ids():  # live documents only
+                    found.append(
+                        (
+                            int(sections[doc] or 0) if sections else 0,
+                            int(releases[doc] or 0) if releases else 0,
+                            versions[doc] if versions else "",
+                        )
+                    )
+        return found
 
     def release_document_count(self, release_id: int) -> int:
         """How many live (not deleted) sections of one release the index holds."""

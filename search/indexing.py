@@ -141,6 +141,63 @@ def indexed_section_count(release_id: int, alias: str = "default") -> int | None
 
 
 @dataclass(frozen=True, slots=True)
+class Drift:
+    """How the index's documents differ from what the database says they should be.
+
+    Compared as sets of (section, version): counts can agree while the sets do not.
+    """
+
+    missing: frozenset[int]  # published sections the index lacks
+    stale: frozenset[int]  # indexed from an older state of the section or its release
+    orphaned: frozenset[int]  # indexed, but not (or no longer) a published section
+    duplicated: frozenset[int]  # indexed more than once
+    releases: frozenset[int]  # every release touched by any of the above
+
+    @property
+    def total(self) -> int:
+        return len(self.missing | self.stale | self.orphaned | self.duplicated)
+
+
+def index_drift(alias: str = "default") -> Drift:
+    """Compare every document in the index with the database, section by section."""
+    from search.search_indexes import document_version
+
+    backend = connections[alias].get_backend()
+    index = connections[alias].get_unified_index().get_index(Section)
+    expected: dict[int, tuple[int, str]] = {}
+    for section in indexable_sections(index, alias).iterator(chunk_size=REBUILD_CHUNK_SIZE):
+        expected[section.pk] = (section.release_id, document_version(index.prepare(section)))
+    indexed: dict[int, tuple[int, str]] = {}
+    duplicated: set[int] = set()
+    for section, release, version in backend.document_versions():
+        if section in indexed:
+            duplicated.add(section)
+        indexed[section] = (release, version)
+    missing = expected.keys() - indexed.keys()
+    orphaned = indexed.keys() - expected.keys()
+    stale = {pk for pk in expected.keys() & indexed.keys() if expected[pk] != indexed[pk]}
+    touched = missing | stale | duplicated
+    releases = {expected[pk][0] for pk in touched if pk in expected}
+    releases |= {indexed[pk][0] for pk in orphaned | stale | duplicated if pk in indexed}
+    return Drift(
+        frozenset(missing),
+        frozenset(stale),
+        frozenset(orphaned),
+        frozenset(duplicated),
+        frozenset(releases),
+    )
+
+
+def repair_drift(drift: Drift, alias: str = "default") -> None:
+    """Re-index every release the drift touches, and only those (no full rebuild)."""
+    ids = sorted(drift.releases)
+    for start in range(0, len(ids), 200):
+        batch = ids[start : start + 200]
+        sync_releases(batch)
+        record_index_state([pk for pk in batch if pk])
+
+
+@dataclass(frozen=True, slots=True)
 class IndexState:
     """How the index compares with the database and with the current code."""
 

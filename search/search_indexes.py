@@ -8,6 +8,9 @@ release's first section, speaker on Q&A).
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.db.models import OuterRef, Subquery
 from haystack import indexes
 
@@ -61,6 +64,7 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
     lead = KeywordField()
     day = NumberField()
     order = NumberField(model_attr="order")
+    version = KeywordField()
 
     def get_model(self) -> type[Section]:
         return Section
@@ -76,6 +80,14 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
 
     def read_queryset(self, using: str | None = None):
         return Section.objects.select_related("release__region")
+
+    def prepare(self, obj: Section) -> dict:
+        data = super().prepare(obj)
+        data["version"] = document_version(data)
+        return data
+
+    def prepare_version(self, section: Section) -> str:
+        return ""  # filled in by ``prepare`` from every other field
 
     def prepare_text(self, section: Section) -> str:
         return section_content(section)
@@ -125,6 +137,18 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_day(self, section: Section) -> int:
         published = section.release.published
         return published.year * 10000 + published.month * 100 + published.day if published else 0
+
+
+def document_version(data: dict) -> str:
+    """A digest of everything a section's document holds: it changes exactly when the document
+    would. ``manage.py check_index`` compares it with the database's to find stale entries."""
+    content = json.dumps(
+        {key: value for key, value in data.items() if key != "version"},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.blake2b(content.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _is_lead(section: Section) -> bool:
