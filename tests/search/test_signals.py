@@ -9,10 +9,14 @@ index ends each test as it started (the teardown checks it against the database)
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from collections import Counter
 
 import pytest
 from django.db import transaction
+from haystack import connections
+from whoosh import index as whoosh_index
 
 from documents.models import Release, Section
 from documents.services import import_release
@@ -250,3 +254,37 @@ def test_each_captured_block_gets_its_own_sync(make_release, django_capture_on_c
         release.save()
     assert len(second) == 1
     assert section_ids(TOKEN) != []
+
+
+def _hold_the_write_lock(index_dir: str, held: object, seconds: float) -> None:
+    """In another process: take the Whoosh write lock, say so, keep it a while, let go."""
+    writer = whoosh_index.open_dir(index_dir).writer()
+    held.set()
+    time.sleep(seconds)
+    writer.cancel()
+
+
+def test_a_delete_while_another_process_holds_the_write_lock_still_takes_effect(
+    make_release, django_capture_on_commit_callbacks
+):
+    """haystack's ``remove()`` takes the lock with timeout 0 and drops the delete silently;
+    here the sync waits for the other writer and then removes the release."""
+    release = make_release("004", TOKEN, publish=True)
+    assert section_ids(TOKEN)
+    backend = connections["default"].get_backend()
+    context = multiprocessing.get_context("fork")
+    held = context.Event()
+    holder = context.Process(target=_hold_the_write_lock, args=(backend.path, held, 2.0))
+    holder.start()
+    try:
+        assert held.wait(30)
+        started = time.monotonic()
+        with committing(django_capture_on_commit_callbacks):
+            Release.objects.get(pk=release.pk).delete()
+        waited = time.monotonic() - started
+    finally:
+        holder.join(30)
+    assert holder.exitcode == 0
+    assert waited >= 1.0  # it did wait for the other writer …
+    assert section_ids(TOKEN) == []  # … and the delete took effect
+    assert backend.release_document_count(release.pk) == 0
