@@ -107,19 +107,12 @@ class PortalWhooshBackend(WhooshSearchBackend):
             for reader, _offset in searcher.reader().leaf_readers():
                 if not reader.doc_count_all():
                     continue
-                columns = [
-                    list(reader.column_reader(name)) if reader.has_column(name) else None
-                    for name in ("section", "release", "version")
-                ]
-                sections, releases, versions = columns
-                for doc in reader.all_doc_ids():  # live documents only
-                    found.append(
-                        (
-                            int(sections[doc] or 0) if sections else 0,
-                            int(releases[doc] or 0) if releases else 0,
-                            versions[doc] if versions else "",
-                        )
-                    )
+                data = exact_search.segment_data(self.path, reader)
+                sections, releases, versions = (
+                    data.values(reader, name) for name in ("section", "release", "version")
+                )
+                live = reader.all_doc_ids()  # deleted documents left out
+                found.extend((sections[d], releases[d], versions[d]) for d in live)
         return found
 
     def release_document_count(self, release_id: int) -> int:

@@ -296,7 +296,7 @@ def _match_leaf(
         return []
     hits = [False] * len(docs)
     if plan.headings:
-        headings = [data.texts(reader, "heading")[d] for d in docs]
+        headings = list(_picker(docs)(data.texts(reader, "heading")))
         for check in plan.headings:
             hits = [h or n > 0 for h, n in zip(hits, check.counts(headings), strict=True)]
     pick = _picker(docs)

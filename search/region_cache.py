@@ -15,7 +15,6 @@ _regions: dict[str, tuple[str | None, str]] = {}
 
 def region_parents(codes: set[str]) -> dict[str, str | None]:
     """Parent codes of ``codes`` and of all their ancestors."""
-    _remember(codes)
     parents: dict[str, str | None] = {}
     todo = set(codes)
     while todo:

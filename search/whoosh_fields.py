@@ -31,7 +31,7 @@ class ExactText(TEXT):
 
     def __init__(self, analyzer: Any, field_boost: float = 1.0) -> None:
         super().__init__(analyzer=analyzer, phrase=False, stored=False, field_boost=field_boost)
-        self.format = _TermExistence(field_boost=field_boost)
+        self.format = Existence(field_boost=field_boost)
         self.column_type = CompressedBytesColumn()
 
     def to_column_value(self, value: Any) -> bytes:
@@ -63,19 +63,3 @@ def normalised_bytes(value: Any) -> bytes:
     if isinstance(value, list | tuple):
         value = " ".join(str(v) for v in value)
     return normalise(value or "").encode("utf-8")
-
-
-class _TermExistence(Existence):
-    """Whoosh's ``Existence``, taken from the tokenizer's ``term_set()`` when it has one.
-
-    Going through Whoosh's ``Token`` objects cost more than the analysis itself.
-    """
-
-    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[tuple]:
-        term_set = getattr(analyzer, "term_set", None)
-        if term_set is None or not isinstance(value, str):
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        boost = self.field_boost
-        for text in term_set(value):
-            yield text, 1, boost, _EMPTY
