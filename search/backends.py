@@ -10,6 +10,12 @@
   (``search.exact_search``), never through Whoosh's query parser or phrase matcher; haystack's
   own search path reopens the readers on every query.
 * Release-wise updates: a release's sections are replaced in one writer and one commit.
+* One writer at a time, waited for: every write goes through ``search.whoosh_storage.acquire``,
+  which polls the write lock for as long as the caller allows (haystack's ``remove`` gives up
+  at once, and with ``SILENTLY_FAIL`` the delete is lost); haystack's ``update``, ``remove``
+  and ``clear`` are routed through it too.
+* Rebuilt beside, then swapped: a full rebuild writes a new generation directory while the
+  old one keeps serving (``search.whoosh_storage``), never deleting the live index first.
 * Parallel bulk writes: a whole rebuild, and any large batch, goes through forked Whoosh
   sub-processes (``search.whoosh_writing``).
 """
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,13 +36,14 @@ from whoosh.fields import ID, KEYWORD, NUMERIC
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from search import exact_search
+from search import exact_search, whoosh_storage
 from search.analysis import policy_terms_digest
 from search.exact_search import Match, build_plan
 from search.fields import AnalyzedTextField, KeywordField, NumberField
 from search.region_cache import forget_regions
 from search.request import SearchRequest
 from search.whoosh_fields import ExactText, NormalisedColumn
+from search.whoosh_storage import IndexBusy
 from search.whoosh_writing import PortalCodec, PortalMpWriter, parallel_procs, warm_analyzers
 
 log = logging.getLogger(__name__)
@@ -48,11 +56,11 @@ META_FILE = "portal-index.json"
 PARALLEL_MIN_SECTIONS = 200
 #: Postings each writer (and each sub-process) buffers in memory before spilling sorted runs.
 WRITER_LIMIT_MB = 256
-#: Seconds to wait for another process's writer to let go of the index.
-WRITE_LOCK_TIMEOUT = 30.0
+
+__all__ = ["IndexBusy", "PortalWhooshBackend", "PortalWhooshEngine", "index_fingerprint"]
 
 #: Per index path: the process's searcher and the index build it belongs to.
-_searchers: dict[str, tuple[Searcher, int]] = {}
+_searchers: dict[str, tuple[Searcher, tuple[int, int]]] = {}
 _searcher_lock = threading.Lock()
 
 
@@ -75,6 +83,7 @@ class PortalWhooshBackend(WhooshSearchBackend):
         return content_field_name, schema
 
     def setup(self) -> None:
+        whoosh_storage.ensure_layout(self.path)
         super().setup()
         meta = self.meta_path()
         if not meta.exists() and self.index.doc_count() == 0:
@@ -84,9 +93,10 @@ class PortalWhooshBackend(WhooshSearchBackend):
     def meta_path(self) -> Path:
         return Path(self.path) / META_FILE
 
-    def write_meta(self) -> None:
-        """Record the fingerprint of a freshly created (empty) index."""
-        self.meta_path().write_text(json.dumps(index_fingerprint()), encoding="utf-8")
+    def write_meta(self, directory: Path | None = None) -> None:
+        """Record the fingerprint of a freshly created index (the live one unless told)."""
+        meta = (directory / META_FILE) if directory is not None else self.meta_path()
+        meta.write_text(json.dumps(index_fingerprint()), encoding="utf-8")
 
     def read_meta(self) -> dict[str, Any] | None:
         """The fingerprint the index was built with, or ``None`` if unknown."""
@@ -124,30 +134,94 @@ class PortalWhooshBackend(WhooshSearchBackend):
             return len(list(Term("release", str(release_id)).docs(searcher)))
 
     # -- writing -----------------------------------------------------------------------------
-    def replace_releases(self, index: Any, release_ids: list[int], sections: list[Any]) -> None:
+    def replace_releases(
+        self, index: Any, release_ids: list[int], sections: list[Any], *, wait: float | None = None
+    ) -> None:
         """Drop the releases' sections from the index and add ``sections``, in one commit.
 
         A large batch (a bulk import publishing many releases at once) is analysed by
-        sub-processes; a small one keeps the single writer, which starts at once.
+        sub-processes; a small one keeps the single writer, which starts at once. The write
+        lock is waited for up to ``wait`` seconds (``None``: as long as it takes), then
+        ``IndexBusy`` is raised with nothing written.
         """
-        if not self.setup_complete:
-            self.setup()
         procs = parallel_procs() if len(sections) >= PARALLEL_MIN_SECTIONS else 1
-        self._write(index, sections, procs=procs, release_ids=release_ids)
+        self._write(index, sections, procs=procs, release_ids=release_ids, wait=wait)
 
     def rebuild(self, index: Any, sections: Iterable[Any], *, procs: int | None = None) -> int:
-        """Recreate the index and add every one of ``sections``; return how many were added.
+        """Build a complete new index beside the live one, swap it in; return the documents.
 
         One writer and one commit for the whole index, instead of haystack's batches that each
         commit and merge segments. ``sections`` may be a lazy iterator: documents are prepared
         here, in the only process that reads the database, and analysed by ``procs``
-        sub-processes (default: up to two, one per core).
+        sub-processes (default: up to two, one per core). The live index keeps answering
+        searches throughout; its write lock is held from before ``sections`` is first read
+        until the swap, so every write made meanwhile waits and lands in the new index.
         """
-        self.delete_index()
-        added = self._write(index, sections, procs=parallel_procs() if procs is None else procs)
-        # A new mtime: every process's cached searcher is replaced, whatever generation it saw.
-        self.write_meta()
+        if not self.setup_complete:
+            self.setup()
+        procs = parallel_procs() if procs is None else procs
+        lock = whoosh_storage.acquire(
+            self.path, whoosh_storage.hold_lock, lambda held: held.release(), wait=None
+        )
+        generation = whoosh_storage.new_generation(self.path)
+        try:
+            ix = whoosh_storage.FileStorage(str(generation)).create_index(self.schema)
+            added = self._fill(self._new_writer(ix, procs), index, sections)
+            self.write_meta(generation)
+            whoosh_storage.swap_in(self.path, generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        finally:
+            lock.release()
+        self.index = self.index.refresh()
         return added
+
+    def delete_index(self) -> None:
+        """Swap in an empty index (haystack deletes the live folder, under running searches)."""
+        self.rebuild(None, (), procs=1)
+
+    def clear(self, models: Any = None, commit: bool = True) -> None:
+        """haystack's ``clear``, waiting for the write lock and never failing silently."""
+        if not models or {m._meta.label for m in models} == {"documents.Section"}:
+            self.delete_index()
+            return
+        writer = self.open_writer(1)
+        try:
+            for model in models:
+                label = f"{model._meta.app_label}.{model._meta.model_name}"
+                writer.delete_by_term("django_ct", label)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+    def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
+        """haystack's ``update`` (replace each object's document), through the waiting writer."""
+        writer = self.open_writer(1)
+        try:
+            for obj in iterable:
+                doc = self._document(index, obj)
+                if doc is not None:
+                    writer.update_document(**doc)
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+
+    def remove(self, obj_or_string: Any, commit: bool = True) -> None:
+        """haystack's ``remove``, which waits for the write lock instead of dropping the delete."""
+        from haystack.utils import get_identifier
+
+        writer = self.open_writer(1)
+        try:
+            writer.delete_by_term("id", get_identifier(obj_or_string))
+            writer.commit()
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
 
     def _write(
         self,
@@ -156,13 +230,21 @@ class PortalWhooshBackend(WhooshSearchBackend):
         *,
         procs: int,
         release_ids: Iterable[int] = (),
+        wait: float | None = None,
     ) -> int:
         """Delete ``release_ids``, add ``sections``, commit; return the number of documents."""
-        writer = self.open_writer(procs)
-        added = 0
-        try:
-            for release_id in release_ids:
+        writer = self.open_writer(procs, wait=wait)
+        for release_id in release_ids:
+            try:
                 writer.delete_by_term("release", str(release_id))
+            except BaseException:
+                writer.cancel()
+                raise
+        return self._fill(writer, index, sections)
+
+    def _fill(self, writer: SegmentWriter, index: Any, sections: Iterable[Any]) -> int:
+        """Add ``sections`` with ``writer`` and commit it; cancel it on any failure."""
+        try:
             added = self.add_sections(writer, index, sections)
             writer.commit()
         except BaseException:
@@ -171,21 +253,27 @@ class PortalWhooshBackend(WhooshSearchBackend):
             raise
         return added
 
-    def open_writer(self, procs: int) -> SegmentWriter:
-        """A writer holding the index's write lock: ``procs`` > 1 forks analysing sub-processes."""
+    def open_writer(self, procs: int, *, wait: float | None = None) -> SegmentWriter:
+        """A writer holding the live index's write lock: ``procs`` > 1 forks sub-processes.
+
+        Waits for another writer up to ``wait`` seconds (``None``: as long as it takes) and
+        raises ``IndexBusy`` after that.
+        """
         if not self.setup_complete:
             self.setup()
-        ix = self.index.refresh()
+
+        def take(storage: Any, timeout: float) -> SegmentWriter:
+            return self._new_writer(storage.open_index(schema=self.schema), procs, timeout)
+
+        return whoosh_storage.acquire(self.path, take, lambda writer: writer.cancel(), wait=wait)
+
+    def _new_writer(self, ix: Any, procs: int, timeout: float = 0.0) -> SegmentWriter:
         if procs > 1:
             warm_analyzers(ix.schema)  # loaded once here, inherited by the forked sub-processes
             return PortalMpWriter(
-                ix,
-                procs=procs,
-                timeout=WRITE_LOCK_TIMEOUT,
-                limitmb=WRITER_LIMIT_MB,
-                codec=PortalCodec(),
+                ix, procs=procs, timeout=timeout, limitmb=WRITER_LIMIT_MB, codec=PortalCodec()
             )
-        return ix.writer(timeout=WRITE_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB, codec=PortalCodec())
+        return ix.writer(timeout=timeout, limitmb=WRITER_LIMIT_MB, codec=PortalCodec())
 
     def add_sections(self, writer: SegmentWriter, index: Any, sections: Iterable[Any]) -> int:
         """Hand ``sections`` to an open writer; return how many became documents."""
@@ -207,19 +295,16 @@ class PortalWhooshBackend(WhooshSearchBackend):
         doc.pop("boost", None)  # Whoosh has no document boosts
         return doc
 
-    def delete_index(self) -> None:
-        super().delete_index()
-        self.write_meta()
-
     # -- reading -----------------------------------------------------------------------------
     def searcher(self) -> Searcher:
         """This process's searcher, refreshed if any process committed or rebuilt since."""
         if not self.setup_complete:
             self.setup()
         try:
-            build = self.meta_path().stat().st_mtime_ns
+            meta = self.meta_path().stat()  # a new file after a rebuild's swap
+            build = (meta.st_ino, meta.st_mtime_ns)
         except OSError:
-            build = 0
+            build = (0, 0)
         with _searcher_lock:
             cached, cached_build = _searchers.get(self.path, (None, None))
             if cached is not None and cached_build == build and cached.up_to_date():

@@ -18,13 +18,20 @@ log = logging.getLogger(__name__)
 REBUILD_CHUNK_SIZE = 500
 
 
-def sync_releases(release_ids: list[int], using=connections) -> None:
-    """Make every search connection hold exactly these releases' published sections."""
+def sync_releases(release_ids: list[int], using=connections, *, wait: float | None = None) -> None:
+    """Make every search connection hold exactly these releases' published sections.
+
+    The portal's Whoosh index is waited for up to ``wait`` seconds (``None``: as long as it
+    takes) if another process is writing it; ``IndexBusy`` is raised after that.
+    """
     for alias in connection_router.for_write(models=[Section]):
         backend = using[alias].get_backend()
         index = using[alias].get_unified_index().get_index(Section)
         sections = list(indexable_sections(index, alias).filter(release_id__in=release_ids))
-        backend.replace_releases(index, release_ids, sections)
+        if hasattr(backend, "open_writer"):
+            backend.replace_releases(index, release_ids, sections, wait=wait)
+        else:
+            backend.replace_releases(index, release_ids, sections)
 
 
 def rebuild_all(alias: str = "default", *, procs: int | None = None) -> int:

@@ -4,6 +4,10 @@ haystack's ``RealtimeSignalProcessor`` listens to every model and writes inside 
 so a rolled-back edit can still reach the index. Here only releases and their sections are
 watched, changes are collected per transaction and the release is re-indexed as a whole (its
 sections, or nothing if it is no longer published) once the data is really there.
+
+If another process is writing the index, the sync waits ``SEARCH_LOCK_WAIT`` seconds and then
+leaves the release to the process's retry thread (``search.index_retry``): a publish never
+fails, or keeps a request waiting, because a bulk import or a rebuild is under way.
 """
 
 from __future__ import annotations
@@ -53,11 +57,18 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
 
     def sync(self, release_ids: set[int]) -> None:
         """Make the index hold exactly these releases' published sections."""
+        from django.conf import settings
+
+        from search import index_retry
         from search.indexing import record_index_state, sync_releases
+        from search.whoosh_storage import IndexBusy
 
         ids = sorted(release_ids)
         try:
-            sync_releases(ids, using=self.connections)
+            sync_releases(ids, using=self.connections, wait=settings.SEARCH_LOCK_WAIT)
+        except IndexBusy:
+            log.info("search index busy: releases %s will be indexed when it is free", ids)
+            index_retry.later(ids)
         except Exception as exc:  # the database is the record; a stale index is reported
             log.exception("could not update the search index for releases %s", ids)
             record_index_state(ids, error=f"{type(exc).__name__}: {exc}")

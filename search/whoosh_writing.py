@@ -9,14 +9,16 @@ index generation is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
 from multiprocessing import Queue
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3Segment, W3TermInfo
 from whoosh.fields import TEXT
-from whoosh.multiproc import MpWriter
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import IndexingError, SegmentWriter
 
 
@@ -48,6 +50,9 @@ class PortalMpWriter(MpWriter):
     queue is unbounded, the sub-processes are forked up front (before this process opens a
     database cursor or starts a queue thread), a commit checks that every document it handed
     out is in a segment before the new index generation is written, and cancelling ends them.
+
+    A sub-process also closes its inherited copy of the write lock and ends when this process
+    dies (``_OrphanSafeTask``): a killed import must not leave the index locked by orphans.
     """
 
     def __init__(self, ix: Any, *, procs: int, **kwargs: Any) -> None:
@@ -67,6 +72,21 @@ class PortalMpWriter(MpWriter):
     def add_document(self, **fields: Any) -> None:
         super().add_document(**fields)
         self._handed_out += 1
+
+    def _new_task(self) -> SubWriterTask:
+        lock_fd = self.writelock.fd if self.writelock is not None else None
+        task = _OrphanSafeTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            self.multisegment,
+        )
+        task.lock_fd = lock_fd
+        self.tasks.append(task)
+        task.start()
+        return task
 
     def _enqueue(self) -> None:
         self._check_tasks()
@@ -113,6 +133,32 @@ class PortalMpWriter(MpWriter):
         failed = [task.exitcode for task in self.tasks if task.exitcode not in (None, 0)]
         if failed:
             raise IndexingError(f"an indexing sub-process failed (exit codes {failed})")
+
+
+class _OrphanSafeTask(SubWriterTask):
+    """A Whoosh sub-writer that lets go of the index when the process that forked it dies.
+
+    A forked child shares its parent's open file description of the write lock, and ``flock``
+    locks belong to that description: a child outliving a killed parent (blocked for ever on
+    the job queue, whose write end it also inherited) would keep the index locked. So the
+    child closes its copy of the lock at once and exits when its parent is gone.
+    """
+
+    lock_fd: int | None = None
+
+    def run(self) -> None:
+        if self.lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.lock_fd)
+        parent = os.getppid()
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)  # orphaned: the parent was killed; its writer's files are garbage
+
+        threading.Thread(target=watch, daemon=True).start()
+        super().run()
 
 
 #: Posting lists this short are kept in the term dictionary (see ``PortalCodec``).

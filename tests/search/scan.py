@@ -118,3 +118,32 @@ def committing(capture: Callable[..., object]) -> Iterator[list[Callable[[], Non
     connection.run_on_commit[:] = [
         entry for entry in connection.run_on_commit if entry[1] not in callbacks
     ]
+
+
+@contextmanager
+def another_writer(index_dir: str, seconds: float) -> Iterator[None]:
+    """Another process holds the index's write lock for ``seconds`` from the block's start."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    held = context.Event()
+    holder = context.Process(target=_hold_writer, args=(index_dir, held, seconds))
+    holder.start()
+    try:
+        assert held.wait(30)
+        yield
+    finally:
+        holder.join(30)
+    assert holder.exitcode == 0
+
+
+def _hold_writer(index_dir: str, held: object, seconds: float) -> None:
+    """In the other process: take the Whoosh write lock, say so, keep it a while, let go."""
+    import time
+
+    from whoosh import index as whoosh_index
+
+    writer = whoosh_index.open_dir(index_dir).writer()
+    held.set()
+    time.sleep(seconds)
+    writer.cancel()

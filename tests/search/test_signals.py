@@ -9,14 +9,12 @@ index ends each test as it started (the teardown checks it against the database)
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import Counter
 
 import pytest
 from django.db import transaction
 from haystack import connections
-from whoosh import index as whoosh_index
 
 from documents.models import Release, Section
 from documents.services import import_release
@@ -24,7 +22,7 @@ from search.indexing import index_state
 from search.service import match
 from search.signals import _PendingSync
 from tests.conftest import seed_text
-from tests.search.scan import committing, forget_searchers, request
+from tests.search.scan import another_writer, committing, forget_searchers, request
 
 pytestmark = pytest.mark.django_db
 
@@ -256,14 +254,6 @@ def test_each_captured_block_gets_its_own_sync(make_release, django_capture_on_c
     assert section_ids(TOKEN) != []
 
 
-def _hold_the_write_lock(index_dir: str, held: object, seconds: float) -> None:
-    """In another process: take the Whoosh write lock, say so, keep it a while, let go."""
-    writer = whoosh_index.open_dir(index_dir).writer()
-    held.set()
-    time.sleep(seconds)
-    writer.cancel()
-
-
 def test_a_delete_while_another_process_holds_the_write_lock_still_takes_effect(
     make_release, django_capture_on_commit_callbacks
 ):
@@ -272,19 +262,11 @@ def test_a_delete_while_another_process_holds_the_write_lock_still_takes_effect(
     release = make_release("004", TOKEN, publish=True)
     assert section_ids(TOKEN)
     backend = connections["default"].get_backend()
-    context = multiprocessing.get_context("fork")
-    held = context.Event()
-    holder = context.Process(target=_hold_the_write_lock, args=(backend.path, held, 2.0))
-    holder.start()
-    try:
-        assert held.wait(30)
+    with another_writer(backend.path, 2.0):
         started = time.monotonic()
         with committing(django_capture_on_commit_callbacks):
             Release.objects.get(pk=release.pk).delete()
         waited = time.monotonic() - started
-    finally:
-        holder.join(30)
-    assert holder.exitcode == 0
     assert waited >= 1.0  # it did wait for the other writer …
     assert section_ids(TOKEN) == []  # … and the delete took effect
     assert backend.release_document_count(release.pk) == 0
