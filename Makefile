@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEEDS := fixtures/seeds
 
-.PHONY: run test bench setup install migrate seed index browser-deps lint format messages clean
+.PHONY: run test bench load setup install migrate seed index browser-deps lint format messages serve-production clean
 
 run: setup ## Set up everything and serve on $(HOST):$(PORT)
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
@@ -19,6 +19,12 @@ test: setup browser-deps ## The same set-up, then the whole test suite
 bench: install ## Speed and recall at scale, against the peers; writes var/bench/latest.json
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "xapian not installable: that peer is skipped"
 	$(BIN)/python manage.py bench
+
+# A minute of searches, release pages and admin publishes against gunicorn on loopback, then
+# the index checked against the database (LOAD_ARGS="--seconds 120 --users 40" to vary it).
+load: install ## Load test (locust vs gunicorn); prints p95 per endpoint, 5xx count and drift
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	$(BIN)/python manage.py load_test $(LOAD_ARGS)
 
 setup: install migrate seed index
 	@$(BIN)/python manage.py ensure_admin
@@ -61,6 +67,13 @@ format: install
 messages: install ## Rebuild the English translation catalogue (needs gettext)
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+# With the production environment set (README "Deploying"): hashed static files, then gunicorn
+# (gunicorn.conf.py) on $(HOST):$(PORT) unless PORTAL_BIND says otherwise.
+serve-production: install ## Collect static files and serve with gunicorn (DJANGO_ENV=production)
+	@test "$$DJANGO_ENV" = production || { echo 'set DJANGO_ENV=production and the rest (README: "Deploying")'; exit 1; }
+	$(BIN)/python manage.py collectstatic --noinput
+	PORTAL_BIND="$${PORTAL_BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

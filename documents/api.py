@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_GET
 from documents.gazetteer import Level
 from documents.models import Region, Release
 from documents.selectors import releases_in, visible_releases
+from portal import throttled
+from portal.ratelimit import limit_per_client
 
 MAX_PAGE_SIZE = 100
 
@@ -30,11 +33,13 @@ def _positive_int(request: HttpRequest, name: str, default: int, maximum: int) -
     raw = request.GET.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadParameter(f"{name} must be a whole number ≥ 1, got {raw!r}")
-    if int(raw) > maximum:
-        raise BadParameter(f"{name} must be at most {maximum}, got {raw}")
-    return int(raw)
+    # ASCII digits only ("²".isdigit(), yet int("²") fails), read only when of a sane length.
+    digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
+    if not digits:
+        raise BadParameter(f"{name} must be a whole number ≥ 1, got {raw[:40]!r}")
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        raise BadParameter(f"{name} must be at most {maximum}, got {raw[:40]}")
+    return int(digits)
 
 
 def _region_param(request: HttpRequest, name: str, levels: tuple[str, ...]) -> Region | None:
@@ -67,6 +72,7 @@ def release_summary(release: Release, request: HttpRequest) -> dict[str, Any]:
 
 
 @require_GET
+@limit_per_client("search", respond=throttled.api_response)
 def release_list(request: HttpRequest) -> JsonResponse:
     """Paged list of published releases, filterable by province and region names."""
     try:
@@ -103,8 +109,8 @@ def release_list(request: HttpRequest) -> JsonResponse:
 @require_GET
 def release_detail(request: HttpRequest, pk: str) -> JsonResponse:
     """One published release with its metadata and all sections."""
-    if not pk.isdigit():
-        return _error(f"no release with id {pk!r}", 404)
+    if not re.fullmatch(r"[0-9]{1,18}", pk):  # not "²", not past SQLite's integers
+        return _error(f"no release with id {pk[:40]!r}", 404)
     release = visible_releases().filter(pk=int(pk)).first()
     if release is None:
         return _error(f"no release with id {pk}", 404)

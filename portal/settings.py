@@ -9,21 +9,32 @@ checkout. ``DATABASE_URL`` switches the database without touching code.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
+from portal import production
 from portal.env import env_bool, env_int, env_list, env_path, env_str
 
 # --- Paths -------------------------------------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("PORTAL_DATA_DIR", BASE_DIR / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# DJANGO_ENV=production: required secrets and hosts, HTTPS only (see "Production" below).
+DJANGO_ENV = production.environment(env_str("DJANGO_ENV"))
+PRODUCTION = DJANGO_ENV == "production"
 
 
 def _secret_key() -> str:
-    """Use SECRET_KEY if given; otherwise keep a random one in the data folder."""
+    """Use SECRET_KEY if given; otherwise keep a random one in the data folder.
+
+    Production takes no such fallback: a key that changes with the data folder would log
+    every editor out on a move, and a weak one signs sessions anyone can forge.
+    """
     given = env_str("SECRET_KEY")
+    if PRODUCTION:
+        return production.strong_secret_key(given)
     if given:
         return given
     key_file = DATA_DIR / "secret_key"
@@ -51,10 +62,12 @@ INSTALLED_APPS = [
     "portal",
     "documents",
     "search",
+    "axes",  # failed-login lockout, see "Login attempts" below
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy, see "Security headers" below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,7 +76,29 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
+
+# --- Security headers --------------------------------------------------------------------------
+# Released documents and queries are untrusted text. Templates escape them; the policy is the
+# second wall: should markup ever slip through, the browser still runs no inline script, no
+# event handler, no ``javascript:`` URL and no inline style, and loads nothing from elsewhere.
+# Every page (the admin included) works with scripts and styles from our own static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # data: images cannot run script
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"  # frame-ancestors for browsers that predate CSP 2
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # search queries in URLs stay on the site
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -93,8 +128,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a busy writer instead of failing at once ("database is locked").
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a busy writer instead of failing at once ("database is locked"); take the write
+    # lock when a transaction starts (a deferred one that reads first and then writes fails at
+    # once when another process wrote meanwhile); let readers go on while one process writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -105,6 +146,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# --- Login attempts ----------------------------------------------------------------------------
+# django-axes counts failed logins in the database (shared by every worker) and answers a
+# locked-out client with portal.throttled.login_lockout: HTTP 429 and the wait, in the admin's
+# login layout. Counted per client address and, separately, per username: one address cannot
+# spray many accounts, many addresses cannot wear down one, and an editor is not blocked by
+# failures on other accounts from other addresses. Staff unlock early under admin → Axes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out client before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True  # an editor's own earlier typos stop counting once they log in
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.throttled.login_lockout"
 
 # --- Language ----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -140,6 +198,18 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# --- Rate limits -------------------------------------------------------------------------------
+# The search page and the JSON API (search and release list) share one budget per client
+# address (portal/ratelimit.py); over it, HTTP 429 with Retry-After. Counters live in the
+# default cache: per process here (runserver, tests), shared by all workers in production.
+PORTAL_SEARCH_RATE = env_str("PORTAL_SEARCH_RATE", "120/m")
+# Reverse proxies in front of the portal that append the client to X-Forwarded-For; with 0
+# the header is ignored, because a client can write anything into it (portal/client_ip.py).
+PORTAL_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+}
+
 # --- Search ------------------------------------------------------------------------------------
 # The embedded default is a Whoosh index on disk; a bigger site switches the engine here
 # (SEARCH_ENGINE / SEARCH_URL) to one of haystack's server backends.
@@ -153,11 +223,50 @@ HAYSTACK_CONNECTIONS = {
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ReleaseSignalProcessor"
 SEARCH_POLICY_TERMS = env_path("SEARCH_POLICY_TERMS", BASE_DIR / "fixtures" / "policy-terms.txt")
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 10)
+# Seconds a publish waits for another process's index writer before handing the update to a
+# retry thread; and how long that thread keeps trying before it reports an error.
+SEARCH_LOCK_WAIT = env_int("SEARCH_LOCK_WAIT", 5)
+SEARCH_RETRY_SECONDS = env_int("SEARCH_RETRY_SECONDS", 3600)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its version banner, at every start of every command
+    },
 }
+
+# --- Production --------------------------------------------------------------------------------
+# DJANGO_ENV=production: what ``manage.py check --deploy`` asks for. HTTPS only, cookies only over
+# HTTPS, hashed static files (run ``collectstatic``) with far-future cache headers, a cache the
+# gunicorn workers share, timestamped logs on stderr. README "Deploying" lists the variables.
+if PRODUCTION:
+    production.debug_off(DEBUG)
+    ALLOWED_HOSTS = production.required_hosts(env_list("ALLOWED_HOSTS", []))
+    CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    if env_bool("PORTAL_BEHIND_TLS_PROXY", default=False):
+        # Only behind a proxy that terminates TLS and sets (overwrites) X-Forwarded-Proto;
+        # without one, any client could claim its plain-HTTP request was HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    WHITENOISE_USE_FINDERS = False  # serve what collectstatic hashed, nothing else
+    # Rate-limit counters must be seen by every worker; a file cache needs no server.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+    LOGGING["formatters"] = {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}
+    }
+    LOGGING["handlers"]["console"].update(stream="ext://sys.stderr", formatter="plain")

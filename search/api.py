@@ -1,7 +1,8 @@
 """``GET /api/search``: sections matching a query, with facets, as JSON.
 
 The names match the release API (``/api/releases``) so a client can follow ``release_id``
-there. Bad parameters are a 400 with ``{"error": ...}``, never a 500.
+there. Bad parameters are a 400 with ``{"error": ...}``, never a 500; a client over the
+search rate gets a 429 in the same shape.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from portal import throttled
+from portal.ratelimit import limit_per_client
 from search.explain import describe
 from search.links import params_of
 from search.query import QueryTooLong
@@ -24,6 +27,7 @@ def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
 
 
 @require_GET
+@limit_per_client("search", respond=throttled.api_response)
 def search(request: HttpRequest) -> JsonResponse:
     """One page of matching sections, best first (``sort=newest`` for newest first)."""
     params = params_of(request.GET)

@@ -2,12 +2,19 @@
 
 from django.urls import path
 
+from portal import throttled
+from portal.ratelimit import limit_per_client
 from search import feeds, views
 
 app_name = "search"
 
 urlpatterns = [
     path("search/", views.search_page, name="page"),
-    path("search/feed/", feeds.SearchFeed(), name="feed"),
+    # A feed runs a search too: it shares the search page's per-client budget.
+    path(
+        "search/feed/",
+        limit_per_client("search", respond=throttled.page_response)(feeds.SearchFeed()),
+        name="feed",
+    ),
     path("opensearch.xml", views.opensearch, name="opensearch"),
 ]

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from portal import throttled
 from portal.context_processors import chosen_script
+from portal.ratelimit import limit_per_client
 from search.explain import describe, suggestions
 from search.links import params_of, replaced, search_url, with_value, without_value
 from search.query import QueryTooLong
@@ -27,6 +29,7 @@ FACET_TITLES = {
 
 
 @require_GET
+@limit_per_client("search", respond=throttled.page_response)
 def search_page(request: HttpRequest) -> HttpResponse:
     """Results grouped by release, with facets, filters, sorting, paging and explanations."""
     params = params_of(request.GET)

@@ -17,3 +17,5 @@ os.environ.pop("SEARCH_INDEX_DIR", None)
 atexit.register(shutil.rmtree, _DATA_DIR, ignore_errors=True)
 
 from portal.settings import *  # noqa: E402,F403
+
+PORTAL_SEARCH_RATE = "100000/m"  # the suite searches a lot from one address; its own tests lower it

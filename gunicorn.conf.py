@@ -1,0 +1,44 @@
+"""gunicorn settings for the portal: ``gunicorn portal.wsgi`` (``make serve-production``).
+
+gunicorn reads this file from the directory it starts in. Environment variables:
+``PORTAL_BIND`` (default 127.0.0.1:8000, for a reverse proxy on the same machine),
+``WEB_CONCURRENCY`` (workers; default 2 x cores + 1, at most 8) and ``GUNICORN_TIMEOUT``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
+
+# Load the settings once here, in the master: with unsafe production settings they stop the
+# process with one line (portal/production.py). Left to the workers, each would exit on them
+# and gunicorn would start it again, for ever.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+_settings = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+
+wsgi_app = "portal.wsgi:application"
+bind = [os.environ.get("PORTAL_BIND", "127.0.0.1:8000")]
+# Each worker keeps its own warm copy of the search index's columns, so more workers cost
+# memory as well as CPU: the cap keeps a large machine from starting dozens of them.
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 8))
+# A large import through the admin upload parses and indexes within one request.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Not preloaded: the application (and the search index's per-process caches, which
+# portal/wsgi.py freezes out of the garbage collector) is built in each worker after the fork,
+# so no worker shares file handles or half-built state with another.
+preload_app = False
+accesslog = "-"  # stdout
+errorlog = "-"  # stderr
+proc_name = "policy-portal"
+# gunicorn's control socket (``gunicornc``) defaults to one path per user; one per data folder
+# lets two instances run side by side, as everything else in the data folder does.
+control_socket = str(_settings.DATA_DIR / "gunicorn.ctl")
