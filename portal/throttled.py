@@ -15,11 +15,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.ratelimit import Rate, Refusal
 
-_PERIOD_NAMES = {1: "每秒", 60: "每分钟", 3600: "每小时", 86400: "每天"}
+_PERIOD_NAMES = {
+    1: gettext_lazy("每秒"),
+    60: gettext_lazy("每分钟"),
+    3600: gettext_lazy("每小时"),
+    86400: gettext_lazy("每天"),
+}
 
 
 def wait_text(seconds: int) -> str:
