@@ -268,7 +268,9 @@ def test_an_archive_reaching_outside_its_folder_is_refused(backed: Backed, tmp_p
 
 def test_a_swap_failing_half_way_puts_back_what_it_had_already_swapped(tmp_path: Path):
     """The last step (the database) fails: the originals already swapped in go back."""
-    from portal.backup import _File, _Folder, _swap_all
+    from portal.backup.parts import File as _File
+    from portal.backup.parts import Folder as _Folder
+    from portal.backup.parts import swap_all as _swap_all
 
     media = tmp_path / "media"
     media.mkdir()
