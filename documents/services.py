@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from documents.ingest import IngestError, ParsedRelease, parse_release, parse_text
-from documents.ingest.formats import EXTRACTABLE_SUFFIXES, extract_text
+from documents.ingest.formats import EXTRACTABLE_SUFFIXES, Reader, choose_reader, extract_text
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.models import Region, Release, Section
 from documents.near_duplicates import store_fingerprints
@@ -78,8 +78,8 @@ class ParsedUpload:
 
 
 def parse_upload(data: bytes, filename: str, *, title_hint: str = "") -> ParsedUpload:
-    """Extract (HTML/DOCX/PDF) or decode (text) one file and parse it; raises IngestError."""
-    if PurePath(filename).suffix.lower() in EXTRACTABLE_SUFFIXES:
+    """Extract (HTML/DOCX/PDF) or decode (text) one file, as its bytes say; raises IngestError."""
+    if choose_reader(data, filename) is not Reader.TEXT:
         extracted = extract_text(data, filename)
         parsed = parse_text(extracted.text, title_hint=title_hint or extracted.title)
         label = "/".join(filter(None, [extracted.format, extracted.encoding]))
@@ -375,7 +375,7 @@ def _parse_original(data: bytes, stored_name: str) -> ParsedRelease:
         return parse_text(
             record.text, title_hint=record.title, region_hint=record.region, date_hint=record.date
         )
-    if suffix in EXTRACTABLE_SUFFIXES:
+    if choose_reader(data, stored_name) is not Reader.TEXT:
         extracted = extract_text(data, stored_name)
         return parse_text(extracted.text, title_hint=extracted.title)
     return parse_release(data)

@@ -58,6 +58,18 @@ def _casefold(ch: str) -> str:
     return ch.casefold()
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with lone surrogates (which OpenCC cannot encode) replaced by U+FFFD.
+
+    No request, decoded file or database row holds one, but a caller's own string may; the
+    length is kept, so offsets into ``text`` stay right.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 def normalise(text: str) -> str:
     """The one form every comparison uses: what the index holds and what queries must match."""
     return normalise_with_offsets(text)[0]
@@ -148,7 +160,11 @@ _HAN_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
 
 def _simplified_with_offsets(text: str, origin: list[int] | range) -> tuple[str, list[int] | range]:
     """OpenCC t2s on the whole text; where a phrase changes length, convert run by run."""
-    converted = to_simplified(text)
+    try:
+        converted = to_simplified(text)
+    except UnicodeEncodeError:  # lone surrogates: checked only when they are there
+        text = valid_unicode(text)
+        converted = to_simplified(text)
     if len(converted) == len(text):
         return converted, origin
     out: list[str] = []

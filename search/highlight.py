@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from documents.script import Script, in_script
-from search.analysis import normalise_with_offsets, phrase_pattern
+from search.analysis import normalise_with_offsets, phrase_pattern, valid_unicode
 from search.query import Phrase
 
 SNIPPET_CHARS = 160
@@ -48,6 +48,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def render(text: str, spans: list[tuple[int, int]], script: Script | str = Script.ORIGINAL) -> str:
     """Escape ``text`` and wrap each span in ``<mark>``, converting the script piece by piece."""
+    text = valid_unicode(text)  # same length: the spans still fit
     out: list[str] = []
     last = 0
     for start, end in spans:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from search.analysis import query_units
+from search.analysis import query_units, valid_unicode
 
 #: Longer queries are refused: Whoosh's work grows with the number of terms.
 MAX_QUERY_CHARS = 500
@@ -93,7 +93,7 @@ class _Token:
 
 def parse_query(text: str) -> ParsedQuery:
     """Read the query box; raises ``QueryTooLong`` only, everything else is read leniently."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
+    text = valid_unicode(unicodedata.normalize("NFKC", text or "").strip())
     if len(text) > MAX_QUERY_CHARS:
         raise QueryTooLong(
             _("查询过长（%(length)d 个字符），最多 %(limit)d 个字符。")

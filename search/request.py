@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 
 from documents.models import Region, Release
 from documents.script import fold
-from search.analysis import query_units
+from search.analysis import query_units, valid_unicode
 from search.query import ParsedQuery, Phrase, parse_query
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
+#: No division's name is longer (the longest are about 20 characters).
+MAX_REGION_NAME = 100
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
@@ -104,7 +106,10 @@ class _Params:
         self.parsed = parsed
 
     def url(self, name: str) -> list[str]:
-        values = (unicodedata.normalize("NFKC", v).strip() for v in self.params.get(name, []))
+        values = (
+            valid_unicode(unicodedata.normalize("NFKC", v)).strip()
+            for v in self.params.get(name, [])
+        )
         return [v for v in values if v]
 
     def both(self, name: str) -> list[str]:
@@ -210,7 +215,7 @@ def _flag(value: str, name: str) -> bool:
 def _release(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", value):  # "²".isdigit(), yet int("²") fails
         raise BadSearchParameter(
             _("参数 release 应为发布稿编号，收到 “%(value)s”。") % {"value": value[:40]}
         )
@@ -309,7 +314,7 @@ def find_regions(value: str, *, provinces_only: bool = False) -> list[Region]:
     if re.fullmatch(r"\d{6}", value):
         return list(regions.filter(code=value))
     name = fold(value).strip()
-    if not name:
+    if not name or len(name) > MAX_REGION_NAME:  # SQLite refuses LIKE patterns over 50 kB
         return []
     exact = list(regions.filter(name=name))
     if exact:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from documents.ingest.errors import require_unicode
 from documents.script import fold_aligned
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -121,6 +122,7 @@ def normalise_line(line: str) -> str:
 
 def clean_text(raw: str) -> CleanedText:
     """Split raw text into paragraphs, set aside furniture and metadata lines."""
+    require_unicode(raw)
     state = _Collector()
     raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # A line holding only invisible characters (a stray zero-width space) is no paragraph

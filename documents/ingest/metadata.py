@@ -19,6 +19,7 @@ from functools import cache
 from documents import gazetteer as gz
 from documents.ingest import patterns as pt
 from documents.ingest.clean import CleanedText
+from documents.ingest.errors import IngestError, require_unicode
 from documents.script import fold, fold_aligned
 
 
@@ -110,7 +111,11 @@ def detect_metadata(
     """
     paragraphs = list(cleaned.paragraphs)
     if not paragraphs:
-        raise ValueError("a release needs at least one paragraph")
+        raise IngestError("没有正文段落。")
+    require_unicode("\n".join(paragraphs))
+    require_unicode(title_hint, "标题")
+    require_unicode(region_hint, "地区列")
+    require_unicode(date_hint, "日期列")
     warnings: list[str] = []
     title, derived, body_start = _title(paragraphs, title_hint)
     subtitle = ""
@@ -198,7 +203,7 @@ _YEAR_ONLY = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 
 def parse_date(text: str) -> PublishedDate | None:
     """A date as a spreadsheet column writes it: 2024-05-06, 2024/5/6, 2024年5月, 2024 …"""
-    folded = fold(text).strip()
+    folded = fold(require_unicode(text, "日期")).strip()
     found = _full_date(folded)
     if found is not None:
         return found
@@ -300,6 +305,7 @@ def _disambiguate(hits: list[tuple[gz.Place, bool]]) -> list[tuple[gz.Place, boo
 
 def detect_region(title: str, body: list[str]) -> RegionGuess | None:
     """The city, province or nation a release is about."""
+    require_unicode("\n".join((title, *body)))
     title_places = find_places(title)
     if _NATION_TITLE.search(fold(title)) and not [
         p for p, _ in title_places if p.level in (gz.Level.PROVINCE, gz.Level.CITY)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from documents.ingest.decode import decode_bytes
 from documents.ingest.errors import IngestError
+from documents.ingest.formats.sniff import require_text
 
 TITLE_KEYS = ("title", "标题", "標題", "name", "名称")
 TEXT_KEYS = ("content", "text", "body", "正文", "内容", "內容", "全文")
@@ -42,6 +43,7 @@ class Record:
 
 def iter_records(data: bytes, suffix: str) -> Iterator[Record]:
     """Read a bulk file; raises ``IngestError`` only if the file as a whole is unreadable."""
+    require_text(data, suffix.lower())
     text = decode_bytes(data).text
     if suffix.lower() == ".csv":
         yield from _csv_records(text)
@@ -79,10 +81,16 @@ def _jsonl_records(text: str) -> Iterator[Record]:
             continue
         try:
             row = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             yield Record(
                 number, error=f"第 {number} 行不是有效的 JSON：{exc.msg}（第 {exc.colno} 列）。"
             )
+            continue
+        except RecursionError:
+            yield Record(number, error=f"第 {number} 行的 JSON 嵌套过深，无法读取。")
+            continue
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            yield Record(number, error=f"第 {number} 行的 JSON 含有过长的数字，无法读取。")
             continue
         if not isinstance(row, dict):
             yield Record(number, error=f"第 {number} 行应为 JSON 对象。")

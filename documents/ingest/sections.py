@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from documents.ingest import patterns as pt
+from documents.ingest.errors import require_unicode
 from documents.script import fold_aligned
 
 MAX_SECTION_CHARS = 1500
@@ -82,7 +83,7 @@ class _Context:
 
 def parse_sections(paragraphs: list[str] | tuple[str, ...]) -> list[ParsedSection]:
     """Split a release body (title and subtitle already removed) into sections."""
-    folded = [fold_aligned(p) for p in paragraphs]
+    folded = [fold_aligned(require_unicode(p)) for p in paragraphs]
     drafts: list[_Draft] = []
     ctx = _Context()
     skip = 0

@@ -56,7 +56,13 @@ def check_archive(data: bytes) -> None:
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise IngestError("这不是有效的 .docx 文件（不是 zip 压缩包，或文件已损坏）。") from exc
     with archive:
         entries = archive.infolist()

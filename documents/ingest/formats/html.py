@@ -23,6 +23,8 @@ from documents.ingest.formats._common import Extracted, clean_title, join_paragr
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
+# Characters XML (so lxml) cannot hold; never content in a page, but they reach us in scraped ones.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Pages that declare GBK/GB2312 routinely use characters only GB18030 (their superset) has.
 _SUPERSETS = {"gbk": "gb18030", "gb2312": "gb18030", "big5": "cp950"}
 _LABELS = {"gb18030": "GB18030", "cp950": "Big5", "utf-8": "UTF-8", "big5hkscs": "Big5-HKSCS"}
@@ -37,7 +39,7 @@ _BLOCKS = frozenset(
 def extract_html(data: bytes) -> Extracted:
     """Decode an HTML page and return its main text, paragraphs kept apart."""
     decoded, warnings = _decode(data)
-    markup = decoded.text
+    markup = _NOT_XML.sub("", decoded.text)
     title = _title(markup)
     text = _with_trafilatura(markup) or _walk(markup)
     if not text:
