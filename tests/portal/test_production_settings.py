@@ -27,13 +27,20 @@ HOST = "policy.example.org"
 STRONG_KEY = secrets.token_urlsafe(50)
 
 
+_SESSION_ONLY = {
+    "DEBUG",
+    "DATABASE_URL",
+    "SEARCH_INDEX_DIR",
+    "CSRF_TRUSTED_ORIGINS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def production_env(data_dir: Path, **overrides: str | None) -> dict[str, str]:
     """The process environment of a production instance; ``None`` removes a variable."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "DATABASE_URL", "SEARCH_INDEX_DIR", "CSRF_TRUSTED_ORIGINS"}
-    }
+    # Nothing the test session set for itself: the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
+    # (which check --deploy rightly reports) and any test-only database or index location.
+    env = {k: v for k, v in os.environ.items() if k not in _SESSION_ONLY}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings",
         DJANGO_ENV="production",
