@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -73,7 +75,55 @@ class Region(models.Model):
         return self.code
 
 
-class ReleaseQuerySet(models.QuerySet["Release"]):
+class BulkSignallingQuerySet(models.QuerySet):
+    """A queryset whose bulk writes say which releases they touched (``rows_changed``).
+
+    ``release_field`` names the release a row belongs to (``pk`` for releases). Updates of the
+    index bookkeeping alone (``indexed_at``, ``index_error``) change nothing the index holds
+    and are not announced: recording an index state must not schedule another sync.
+    """
+
+    release_field = "pk"
+    QUIET_FIELDS = frozenset({"indexed_at", "index_error"})
+
+    def update(self, **kwargs: Any) -> int:
+        if set(kwargs) <= self.QUIET_FIELDS:
+            return super().update(**kwargs)
+        release_ids = set(self.values_list(self.release_field, flat=True))
+        count = super().update(**kwargs)
+        self._announce(release_ids)
+        return count
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._announce({self._release_of(obj) for obj in created})
+        return created
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if not set(fields) <= self.QUIET_FIELDS:
+            self._announce({self._release_of(obj) for obj in objs})
+        return count
+
+    def _release_of(self, obj: Any) -> int | None:
+        return obj.pk if self.release_field == "pk" else getattr(obj, "release_id", None)
+
+    def _announce(self, release_ids: set[int | None]) -> None:
+        from documents.signals import rows_changed
+
+        ids = {pk for pk in release_ids if pk is not None}
+        if ids:
+            rows_changed.send(sender=self.model, release_ids=ids)
+
+
+class SectionQuerySet(BulkSignallingQuerySet):
+    """Sections: bulk writes announce their releases."""
+
+    release_field = "release_id"
+
+
+class ReleaseQuerySet(BulkSignallingQuerySet):
     """Common filters for releases."""
 
     def published(self) -> ReleaseQuerySet:
@@ -190,6 +240,8 @@ class Section(models.Model):
     speaker_title = models.CharField(_("职务"), max_length=200, blank=True)
     text = models.TextField(_("内容"), blank=True)
     anchor = models.SlugField(_("锚点"), max_length=40)
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["release", "order"]

@@ -2,8 +2,9 @@
 
 haystack's ``RealtimeSignalProcessor`` listens to every model and writes inside the transaction,
 so a rolled-back edit can still reach the index. Here only releases and their sections are
-watched, changes are collected per transaction and the release is re-indexed as a whole (its
-sections, or nothing if it is no longer published) once the data is really there.
+watched — their bulk writes too (``documents.signals.rows_changed``), which send no
+``post_save`` — changes are collected per transaction, and the release is re-indexed as a
+whole (its sections, or nothing if it is no longer published) once the data is really there.
 
 If another process is writing the index, the sync waits ``SEARCH_LOCK_WAIT`` seconds and then
 leaves the release to the process's retry thread (``search.index_retry``): a publish never
@@ -18,6 +19,7 @@ from django.db import models, transaction
 from haystack.signals import BaseSignalProcessor
 
 from documents.models import Release, Section
+from documents.signals import rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +28,14 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
     """Re-index a release after commit whenever it or one of its sections changes."""
 
     def setup(self) -> None:
+        rows_changed.connect(self.rows_changed)
         models.signals.post_save.connect(self.release_changed, sender=Release)
         models.signals.post_delete.connect(self.release_changed, sender=Release)
         models.signals.post_save.connect(self.section_changed, sender=Section)
         models.signals.post_delete.connect(self.section_changed, sender=Section)
 
     def teardown(self) -> None:
+        rows_changed.disconnect(self.rows_changed)
         models.signals.post_save.disconnect(self.release_changed, sender=Release)
         models.signals.post_delete.disconnect(self.release_changed, sender=Release)
         models.signals.post_save.disconnect(self.section_changed, sender=Section)
@@ -42,6 +46,11 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
 
     def section_changed(self, sender: type, instance: Section, **kwargs: object) -> None:
         self.schedule(instance.release_id)
+
+    def rows_changed(self, sender: type, release_ids: set[int], **kwargs: object) -> None:
+        """``update()``/``bulk_create()``/``bulk_update()``, which send no ``post_save``."""
+        for release_id in release_ids:
+            self.schedule(release_id)
 
     def schedule(self, release_id: int | None) -> None:
         """Sync ``release_id`` when the current transaction commits, batched per transaction."""

@@ -1,7 +1,8 @@
 """``manage.py check_index``: drift between index and database, as sets, and its repair.
 
-Each kind of drift is made the way it happens in practice: writes that send no signals
-(``update()``, ``bulk_create``) and a document written twice. Every test puts the database back
+Each kind of drift is made the way it happens in practice: writes whose after-commit sync
+never ran (the test's transaction never commits, as a process killed between its commit and
+its sync never syncs) and a document written twice. Every test puts the database back
 and repairs again, so the index leaves the test as it found it.
 """
 
@@ -41,10 +42,10 @@ def test_each_kind_of_drift_is_found_by_section_and_repaired(seeds):
     backend = connections["default"].get_backend()
     index = connections["default"].get_unified_index().get_index(Section)
 
-    # Stale: the text changed without a signal. Orphaned: unpublished without a signal.
+    # Stale: the text changed, no sync. Orphaned: unpublished, no sync.
     Section.objects.filter(pk=edited.pk).update(text=original_text + "另加一句。")
     Release.objects.filter(pk=unpublished.pk).update(status=Release.Status.DRAFT)
-    # Missing: a section added without a signal. Duplicated: a release's documents added again.
+    # Missing: a section added, no sync. Duplicated: a release's documents added again.
     (extra,) = Section.objects.bulk_create(
         [
             Section(

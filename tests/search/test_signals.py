@@ -270,3 +270,38 @@ def test_a_delete_while_another_process_holds_the_write_lock_still_takes_effect(
     assert waited >= 1.0  # it did wait for the other writer …
     assert section_ids(TOKEN) == []  # … and the delete took effect
     assert backend.release_document_count(release.pk) == 0
+
+
+def test_bulk_writes_that_send_no_post_save_are_indexed_after_commit_too(
+    make_release, django_capture_on_commit_callbacks
+):
+    """``update()``, ``bulk_create()`` and ``bulk_update()`` announce their releases."""
+    release = make_release("004", TOKEN, publish=True)
+    first = release.sections.order_by("order").first()
+    with committing(django_capture_on_commit_callbacks):
+        Section.objects.filter(pk=first.pk).update(text=first.text + "戊己庚辛")
+    assert section_ids("戊己庚辛") == [first.pk]
+
+    with committing(django_capture_on_commit_callbacks):
+        (added,) = Section.objects.bulk_create(
+            [Section(release=release, order=9999, kind="paragraph", text="辛壬癸甲。", anchor="x")]
+        )
+    assert section_ids("辛壬癸甲") == [added.pk]
+
+    added.text = "甲乙丙戊。"
+    with committing(django_capture_on_commit_callbacks):
+        Section.objects.bulk_update([added], ["text"])
+    assert section_ids("甲乙丙戊") == [added.pk] and section_ids("辛壬癸甲") == []
+
+    with committing(django_capture_on_commit_callbacks):
+        Release.objects.filter(pk=release.pk).update(status=Release.Status.DRAFT)
+    assert section_ids(TOKEN) == [] and section_ids("甲乙丙戊") == []
+
+
+def test_recording_the_index_state_schedules_no_sync(
+    make_release, django_capture_on_commit_callbacks
+):
+    release = make_release("004", TOKEN, publish=True)
+    with django_capture_on_commit_callbacks() as callbacks:
+        Release.objects.filter(pk=release.pk).update(index_error="", indexed_at=None)
+    assert callbacks == []
