@@ -80,6 +80,16 @@ def seeds(db) -> dict[str, object]:
 
 
 @pytest.fixture
+def staff_client(client, db):
+    """The test client, logged in as a superuser (an editor with every permission)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("editor", "e@example.org", "pw-123456")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def live_seeds(transactional_db) -> dict[str, object]:
     """Exactly the five seeds, for tests that need a live server.
 

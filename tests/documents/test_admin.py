@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
-
 from documents.models import Release, Section
 from search.request import build_request
 from search.service import match
 from tests.search.scan import committing, forget_searchers
 from tests.search.test_signals import TOKEN, make_release  # noqa: F401 - fixture
-
-
-@pytest.fixture
-def staff_client(client, db):
-    user = get_user_model().objects.create_superuser("editor", "e@example.org", "pw-123456")
-    client.force_login(user)
-    return client
 
 
 def _section_ids(query: str) -> set[int]:

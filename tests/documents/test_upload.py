@@ -32,25 +32,18 @@ UPLOAD = "/admin/documents/release/upload/"
 TOKEN = "上传测试专用词甲乙丙"
 
 
-@pytest.fixture
-def staff_client(client, db):
-    user = get_user_model().objects.create_superuser("uploader", "u@example.org", "pw-123456")
-    client.force_login(user)
-    return client
-
-
 def upload(client, name: str, data: bytes):
     return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data)})
 
 
 def preview_url(response) -> str:
-    assert response.status_code == 302, _errors(response)
+    assert response.status_code == 302, form_errors(response)
     location = response["Location"]
     assert re.fullmatch(rf"{UPLOAD}[0-9a-f]{{32}}/(bulk/)?", location), location
     return location
 
 
-def _errors(response) -> str:
+def form_errors(response) -> str:
     html = response.content.decode()
     return " ".join(re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', html, re.S))
 
@@ -239,7 +232,7 @@ def test_identical_content_is_refused_with_a_link_to_the_existing_release(staff_
     for name, data in [("same.txt", seed_text("001").encode("gb18030")), ("same.html", html_copy)]:
         response = upload(staff_client, name, data)
         assert response.status_code == 200
-        error = _errors(response)
+        error = form_errors(response)
         assert "内容与已有发布稿完全相同" in error, name
         assert f'href="/admin/documents/release/{seeds["001"].pk}/change/"' in error
         assert f'href="/releases/{seeds["001"].pk}/"' in error
@@ -275,7 +268,7 @@ def test_bad_files_are_refused_with_their_reason_and_change_nothing(staff_client
     before = snapshot()
     response = upload(staff_client, bad.name, bad.data)
     assert response.status_code == 200  # the form again, with the reason; never a 500
-    error = _errors(response)
+    error = form_errors(response)
     assert re.search(bad.message, error), error
     assert bad.name in error or "文件为空" in error
     assert snapshot() == before
@@ -285,7 +278,7 @@ def test_files_over_the_size_limit_are_dropped_while_they_arrive(staff_client, s
     settings.PORTAL_MAX_UPLOAD_BYTES = 1000
     before = snapshot()
     response = upload(staff_client, "big.txt", ("营商环境" * 5000).encode())
-    error = _errors(response)
+    error = form_errors(response)
     assert "“big.txt”太大（超过" in error and "已停止接收" in error
     assert "必填" not in error and "required" not in error
     assert snapshot() == before
@@ -303,7 +296,7 @@ def test_the_form_checks_the_size_too(settings):
 
 def test_unsupported_file_types_are_named(staff_client):
     response = upload(staff_client, "setup.exe", b"MZ\x90\x00")
-    assert "不支持的文件类型“.exe”" in _errors(response)
+    assert "不支持的文件类型“.exe”" in form_errors(response)
 
 
 def test_a_changed_parser_cannot_strand_a_staged_upload(staff_client, monkeypatch):
@@ -371,7 +364,7 @@ def test_the_corpus_imports_the_same_through_the_admin_as_through_the_command(st
 
     before = snapshot()
     again = upload(staff_client, CORPUS_FILE.name, CORPUS_FILE.read_bytes())
-    assert "没有可导入的新发布稿：72 篇已存在，0 行无法导入" in _errors(again)
+    assert "没有可导入的新发布稿：72 篇已存在，0 行无法导入" in form_errors(again)
     assert snapshot() == before
     out = StringIO()
     call_command("import_releases", str(CORPUS_FILE), stdout=out)

@@ -13,13 +13,10 @@ import codecs
 import gzip
 import io
 import os
-import re
 import zipfile
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from documents.ingest import IngestError
@@ -30,8 +27,8 @@ from documents.ingest.records import iter_records
 from documents.models import Release
 from documents.services import parse_upload
 from tests.documents.test_formats import html_page, make_docx, make_pdf
+from tests.documents.test_upload import form_errors, upload
 
-UPLOAD = "/admin/documents/release/upload/"
 _MB = 1024 * 1024
 
 #: A release nobody has imported yet, short enough for one PDF line per paragraph.
@@ -222,26 +219,10 @@ def test_too_much_in_total_is_refused_even_when_each_entry_looks_sane():
 # ---- through the admin upload and the import command -----------------------------------------
 
 
-@pytest.fixture
-def staff_client(client, db):
-    user = get_user_model().objects.create_superuser("sniffer", "s@example.org", "pw-123456")
-    client.force_login(user)
-    return client
-
-
-def _upload(client, name: str, data: bytes):
-    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data)})
-
-
-def _errors(response) -> str:
-    page = response.content.decode()
-    return " ".join(re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S))
-
-
 def test_the_admin_previews_a_txt_upload_that_is_really_a_pdf(staff_client):
     before = Release.objects.count()
-    response = _upload(staff_client, "report.txt", pdf())
-    assert response.status_code == 302, _errors(response)
+    response = upload(staff_client, "report.txt", pdf())
+    assert response.status_code == 302, form_errors(response)
     preview = staff_client.get(response["Location"])
     assert preview.status_code == 200
     assert preview.context["upload"].encoding == "pdf"
@@ -261,9 +242,9 @@ def test_the_admin_previews_a_txt_upload_that_is_really_a_pdf(staff_client):
 )
 def test_the_admin_refuses_content_that_is_not_what_it_claims(staff_client, name, data, message):
     before = Release.objects.count()
-    response = _upload(staff_client, name, data)
+    response = upload(staff_client, name, data)
     assert response.status_code == 200
-    errors = _errors(response)
+    errors = form_errors(response)
     assert message in errors and name in errors
     assert Release.objects.count() == before
 
