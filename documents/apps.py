@@ -1,4 +1,4 @@
-"""App configuration: the gazetteer is loaded into the Region table after every migrate."""
+"""App configuration: the gazetteer is loaded after every migrate; system checks registered."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
@@ -13,6 +13,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("政策发布稿")
 
     def ready(self) -> None:
+        from documents import checks  # noqa: F401 - registers the system checks
         from documents.regions import load_regions_after_migrate
 
         post_migrate.connect(load_regions_after_migrate, sender=self)

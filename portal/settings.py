@@ -222,6 +222,7 @@ HAYSTACK_CONNECTIONS = {
 # Re-index a release after its transaction commits, and only the models that are indexed.
 HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ReleaseSignalProcessor"
 SEARCH_POLICY_TERMS = env_path("SEARCH_POLICY_TERMS", BASE_DIR / "fixtures" / "policy-terms.txt")
+PORTAL_TOPICS_FILE = env_path("PORTAL_TOPICS_FILE", BASE_DIR / "fixtures" / "topics.yaml")
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 10)
 # Seconds a publish waits for another process's index writer before handing the update to a
 # retry thread; and how long that thread keeps trying before it reports an error.
