@@ -1,0 +1,528 @@
+"""Figures cut from real policy text: the seed releases and the national work reports.
+
+Every expected value below was read off the sentence by hand. The negative cases pin the
+precision rules: an ordinal, a date, a year, a phone number, a range end, a quoted slogan or a
+set phrase is never shown to a reader as a figure. Plain pytest, no database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from documents.figures import Figure, extract_figures, parse_chinese_number
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@cache
+def _seed(prefix: str) -> str:
+    (path,) = (FIXTURES / "seeds").glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def _seed_figures(prefix: str) -> tuple[Figure, ...]:
+    return tuple(extract_figures(_seed(prefix)))
+
+
+@cache
+def _corpus() -> tuple[dict, ...]:
+    path = FIXTURES / "corpora" / "national-government-work-reports.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        return tuple(json.loads(line) for line in handle if line.strip())
+
+
+def _in_corpus(sentence: str) -> bool:
+    return any(sentence in record["content"] for record in _corpus())
+
+
+def _one(figures, text: str, fragment: str = "") -> Figure:
+    """The single figure written ``text`` whose sentence contains ``fragment``."""
+    found = [f for f in figures if f.text == text and fragment in f.sentence]
+    assert len(found) >= 1, f"no figure {text!r} in a sentence with {fragment!r}"
+    return found[0]
+
+
+def _texts(sentence: str) -> list[str]:
+    return [f.text for f in extract_figures(sentence)]
+
+
+# --- parse_chinese_number ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("一", "1"),
+        ("十", "10"),
+        ("十三", "13"),
+        ("二十", "20"),
+        ("一百零五", "105"),
+        ("三千五百", "3500"),
+        ("三千五", "3500"),
+        ("两万四千", "24000"),
+        ("兩萬", "20000"),
+        ("三万三千", "33000"),
+        ("二亿八千六百七十七万", "286770000"),
+        ("六百零三亿五千万", "60350000000"),
+        ("二〇二六", "2026"),
+        ("一九八○", "1980"),
+        ("二百○八", "208"),
+        ("半", "0.5"),
+        ("三十五点五", "35.5"),
+        ("一點八", "1.8"),
+        ("零点五", "0.5"),
+        ("1,234", "1234"),
+        ("２．５", "2.5"),
+    ],
+)
+def test_parse_chinese_number(written, value):
+    assert parse_chinese_number(written) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    "written", ["", "三四", "十三五", "十十", "百十", "点", "三点", "一件", "abc"]
+)
+def test_parse_chinese_number_refuses_what_it_cannot_read(written):
+    assert parse_chinese_number(written) is None
+
+
+# --- the seed sentences the brief names ----------------------------------------------------------
+
+
+def test_traditional_basis_figure_keeps_original_script():
+    f = _one(_seed_figures("000"), "2.5個小時", "在2.5個小時的基礎上")
+    assert (f.value, f.unit, f.kind) == (Decimal("2.5"), "小时", "duration")
+    assert f.subject == "企業開辦全流程辦理時限"
+    assert f.after == "即來即辦"
+    assert f.qualifier == ""
+
+
+def test_traditional_time_limit_within():
+    f = _one(_seed_figures("000"), "30個工作日", "工程建設項目全流程審批時限壓減至")
+    assert (f.value, f.unit, f.qualifier) == (Decimal(30), "个工作日", "以内")
+    assert f.subject == "工程建設項目全流程審批時限"
+    f = _one(_seed_figures("000"), "30個工作日", "項目審批時限已壓縮至")
+    assert (f.value, f.unit, f.qualifier, f.subject) == (
+        Decimal(30),
+        "个工作日",
+        "以内",
+        "項目審批時限",
+    )
+
+
+def test_traditional_enterprise_start_sentence():
+    figures = _seed_figures("000")
+    fragment = "企業開辦實現零費用"
+    hours = _one(figures, "2.5小時", fragment)
+    assert (hours.value, hours.unit, hours.subject) == (Decimal("2.5"), "小时", "企業開辦 全流程")
+    households = _one(figures, "1899戶", fragment)
+    assert (households.value, households.unit, households.kind) == (Decimal(1899), "户", "count")
+    seals = _one(figures, "8938枚", fragment)
+    assert (seals.value, seals.unit) == (Decimal(8938), "枚")
+    money = _one(figures, "98.51萬元", fragment)
+    assert (money.value, money.unit, money.kind) == (Decimal("98.51"), "万元", "money")
+    assert money.subject == "企業節約成本"
+
+
+def test_half_day_and_55_working_days():
+    figures = _seed_figures("001")
+    fragment = "企业开办实现0.5天零成本办理"
+    day = _one(figures, "0.5天", fragment)
+    assert (day.value, day.unit, day.subject, day.qualifier) == (
+        Decimal("0.5"),
+        "天",
+        "企业开办",
+        "",
+    )
+    days = _one(figures, "55个工作日", fragment)
+    assert (days.value, days.unit, days.qualifier) == (Decimal(55), "个工作日", "以内")
+    assert days.subject == "工程建设项目全流程审批时限"
+
+
+def test_ordinal_in_the_lead_gives_nothing():
+    lead = _seed("001").splitlines()[0]
+    assert "第十五场" in lead
+    assert not [f for f in extract_figures(lead) if "十五" in f.text]
+    assert _texts("主题系列新闻发布会第十五场——张掖专场") == []
+
+
+def test_subject_borrows_the_previous_clause_head():
+    f = _one(_seed_figures("002"), "2个工作日", "企业设立登记实现全程网办")
+    assert (f.value, f.unit, f.qualifier) == (Decimal(2), "个工作日", "以内")
+    assert f.subject == "企业设立登记 办理时间"
+
+
+def test_speed_up_percent_and_30_days():
+    figures = _seed_figures("002")
+    fragment = "重大产业项目审批时效提速"
+    pct = _one(figures, "50%", fragment)
+    assert (pct.value, pct.unit, pct.kind, pct.qualifier) == (Decimal(50), "%", "percent", "以上")
+    assert pct.subject in ("重大产业项目审批时效提速", "重大产业项目审批时效")
+    days = _one(figures, "30天", fragment)
+    assert (days.value, days.unit) == (Decimal(30), "天")
+    assert days.subject == "重大产业项目审批时效"
+
+
+def test_xiangtan_county_sentence():
+    figures = _seed_figures("002")
+    fragment = "湘潭县探索实施"
+    gov = _one(figures, "30个工作日", fragment)
+    assert gov.subject == "政府投资类项目开工审批时限"
+    ent = _one(figures, "29个工作日", fragment)
+    assert ent.subject == "企业投资核准类建设项目开工审批时限"
+    pct = _one(figures, "67%", fragment)
+    assert (pct.value, pct.unit, pct.subject) == (Decimal(67), "%", "审批提速")
+    assert [f.text for f in figures if fragment in f.sentence] == [
+        "30个工作日",
+        "29个工作日",
+        "67%",
+    ]
+
+
+def test_dated_chronicle_lines_give_no_date_figure():
+    figures = _seed_figures("002")
+    assert not [f for f in figures if f.text.endswith("日") and "月" in f.sentence[:6]]
+    assert _texts("6月19日 市人大常委会举行优化营商环境专项工作评议新闻发布会。") == []
+    (signing,) = [f for f in figures if f.sentence.startswith("6月19日 26家")]
+    assert (signing.text, signing.period) == ("26家", "6月19日")
+
+
+def test_tax_relief_with_month_range_period():
+    f = _one(_seed_figures("002"), "8.70亿元", "累计办理各类税金减免")
+    assert (f.value, f.unit, f.kind, f.period) == (Decimal("8.70"), "亿元", "money", "1-11月")
+    assert f.subject == "全市累计办理各类税金减免"
+
+
+def test_approximate_counts_with_yu():
+    f = _one(_seed_figures("002"), "6.1万余次", "帮办代办服务")
+    assert (f.value, f.unit, f.qualifier, f.period) == (
+        Decimal("6.1"),
+        "万次",
+        "余",
+        "自2018年以来",
+    )
+    assert _one(_seed_figures("002"), "7.5万件", "帮办代办服务").unit == "万件"
+    f = _one(_seed_figures("000"), "260余萬元")
+    assert (f.value, f.unit, f.qualifier) == (Decimal(260), "万元", "余")
+
+
+def test_one_day_from_an_enumerated_clause():
+    figures = _seed_figures("003")
+    f = _one(figures, "一日", "把全市企业开办全流程合并为")
+    assert (f.value, f.unit, f.kind) == (Decimal(1), "天", "duration")
+    assert f.subject == "全市企业开办全流程"
+    f = _one(figures, "一日", "企业开办实现一日办结")
+    assert (f.value, f.unit, f.subject) == (Decimal(1), "天", "企业开办")
+
+
+def test_quoted_slogan_gives_nothing_but_the_figure_beside_it_does():
+    (line,) = [line for line in _seed("003").splitlines() if "一套手续" in line]
+    assert [f.text for f in extract_figures(line)] == ["0.5个工作日"]
+    f = _one(_seed_figures("003"), "0.5个工作日", "峄城区")
+    assert (f.value, f.unit, f.subject) == (Decimal("0.5"), "个工作日", "峄城区企业开办")
+
+
+def test_bounds_written_before_the_number():
+    f = _one(_seed_figures("003"), "1次", "每季度实地调研不少于")
+    assert (f.value, f.unit, f.qualifier) == (Decimal(1), "次", "至少")
+    f = _one(_seed_figures("002"), "10天", "审图用时仅")
+    assert (f.qualifier, f.subject) == ("仅", "工程建设项目审图用时")
+    f = _one(_seed_figures("002"), "50%", "较全省平均水平")
+    assert f.qualifier == "约"
+    assert [f.qualifier for f in extract_figures("全年节约30%,签约约50个")] == ["", "约"]
+
+
+def test_change_from_53_to_37_items():
+    figures = _seed_figures("004")
+    fragment = "由53项精简至37项"
+    old = _one(figures, "53项", fragment)
+    new = _one(figures, "37项", fragment)
+    assert (old.value, old.unit, old.after, old.before) == (Decimal(53), "项", "37项", "")
+    assert (new.value, new.unit, new.before, new.after) == (Decimal(37), "项", "53项", "")
+    assert old.subject == new.subject == "工程建设全流程审批事项"
+    materials = _one(figures, "145项", fragment)
+    assert (materials.before, materials.subject) == ("500余项", "申报材料")
+
+
+def test_new_enterprises_and_growth():
+    figures = _seed_figures("004")
+    count = _one(figures, "7529户")
+    assert (count.value, count.unit, count.subject) == (Decimal(7529), "户", "全市新开办各类企业")
+    growth = _one(figures, "38.6%", "7529户")
+    assert (growth.value, growth.unit, growth.kind) == (Decimal("38.6"), "%", "percent")
+    assert growth.subject.startswith("全市新开办各类企业")
+
+
+def test_court_durations():
+    figures = _seed_figures("004")
+    hours = _one(figures, "24小时", "发起网络查控")
+    assert (hours.value, hours.unit, hours.qualifier) == (Decimal(24), "小时", "以内")
+    days = _one(figures, "3日", "发起网络查控")
+    assert (days.value, days.unit, days.qualifier) == (Decimal(3), "天", "以内")
+    cycle = _one(figures, "0.5天", "立案周期")
+    assert (cycle.value, cycle.unit, cycle.subject) == (Decimal("0.5"), "天", "涉企案件立案周期")
+    limit = _one(figures, "30天", "办理期限")
+    assert (limit.value, limit.qualifier) == (Decimal(30), "不超过")
+
+
+# --- the national work reports -------------------------------------------------------------------
+
+CORPUS_CASES = [
+    # sentence (as in the corpus), [(text, value, unit, qualifier, subject or None)]
+    ("数字经济加快发展，5G用户普及率超过50%。", [("50%", "50", "%", "超过", "5G用户普及率")]),
+    (
+        "深入实施新型城镇化战略，进一步放宽放开城市落户条件，增强县城综合承载能力，"
+        "常住人口城镇化率提高到66.2%。",
+        [("66.2%", "66.2", "%", "", "常住人口城镇化率")],
+    ),
+    (
+        "扩大单方面免签国家范围，过境免签境内停留时间延长至240小时，入境旅游持续升温。",
+        [("240小时", "240", "小时", "", "过境免签境内停留时间")],
+    ),
+    (
+        "分步骤全面推开营改增，结束了66年的营业税征收历史，累计减税超过2万亿元，"
+        "加上采取小微企业税收优惠、清理各种收费等措施，共减轻市场主体负担3万多亿元。",
+        [
+            ("2万亿元", "2", "万亿元", "超过", "累计减税"),
+            ("3万多亿元", "3", "万亿元", "多", None),
+        ],
+    ),
+    (
+        "一九五八年我国工农业总产值达到了二千零五十亿元，比一九五七年的一千二百四十一亿元增长百分之六十五。",
+        [
+            ("二千零五十亿元", "2050", "亿元", "", "我国工农业总产值"),
+            ("一千二百四十一亿元", "1241", "亿元", "", None),
+            ("百分之六十五", "65", "%", "", None),
+        ],
+    ),
+    (
+        "自行车增长一点八倍，缝纫机增长一点六倍，手表增长一点四倍，电视机增长十点四倍，"
+        "化学纤维、布匹、呢绒、食糖、皮鞋等也都大幅度增长。",
+        [
+            ("一点八倍", "1.8", "倍", "", "自行车增长"),
+            ("一点六倍", "1.6", "倍", "", "缝纫机增长"),
+            ("一点四倍", "1.4", "倍", "", "手表增长"),
+            ("十点四倍", "10.4", "倍", "", "电视机增长"),
+        ],
+    ),
+    (
+        "已经有二亿八千六百七十七万亩粮食耕地，占全国现有十二亿亩粮食耕地的百分之二十四。",
+        [
+            ("二亿八千六百七十七万亩", "2.8677", "亿亩", "", None),
+            ("十二亿亩", "12", "亿亩", "", None),
+            ("百分之二十四", "24", "%", "", None),
+        ],
+    ),
+    (
+        "第六个五年计划期间，全国基本建设投资总额计划安排二千三百亿元，大体保持第五个五年计划期间的水平。",
+        [("二千三百亿元", "2300", "亿元", "", None)],
+    ),
+    (
+        "这五年共取得重要科研成果三万三千项，有九百三十七项获得国家科技发明奖，"
+        "其中一部分居于世界领先地位或达到世界先进水平。",
+        [("三万三千项", "33000", "项", "", None), ("九百三十七项", "937", "项", "", None)],
+    ),
+    (
+        "农村居民人均纯收入增加３２１元，达到７８４元。",
+        [("３２１元", "321", "元", "", None), ("７８４元", "784", "元", "", "农村居民人均纯收入")],
+    ),
+    (
+        "下半年国有单位固定资产投资增长显著加快，全年增长19·5％，全社会固定资产投资增长14·1％。",
+        [("19·5％", "19.5", "%", "", None), ("14·1％", "14.1", "%", "", None)],
+    ),
+    (
+        "這就是說，沒有轉爲公私合營的資本主義工業在工業總産值中的比重，將只佔百分之二十九左右了。",
+        [("百分之二十九", "29", "%", "左右", None)],
+    ),
+    (
+        "改革给人们经商办企业更多便利和空间，去年底企业数量超过5200万户、个体工商户超过1.1亿户，"
+        "市场主体总量超过1.6亿户、是十年前的3倍，发展内生动力明显增强。",
+        [
+            ("5200万户", "5200", "万户", "超过", "企业数量"),
+            ("1.1亿户", "1.1", "亿户", "超过", "个体工商户"),
+            ("1.6亿户", "1.6", "亿户", "超过", "市场主体总量"),
+            ("3倍", "3", "倍", "", None),
+        ],
+    ),
+    (
+        "一九六四年全国工业总产值，预计比一九六三年增长百分之十五以上，比一九五七年有了很大的增加。",
+        [("百分之十五", "15", "%", "以上", None)],
+    ),
+    ("利用外资大幅度增长，外商直接投资实际金额五年累计1 8 5 8 亿美元。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), CORPUS_CASES)
+def test_national_report_sentences(sentence, expected):
+    assert _in_corpus(sentence), "the test sentence must be real corpus text"
+    figures = extract_figures(sentence)
+    assert [f.text for f in figures] == [e[0] for e in expected]
+    for figure, (_text, value, unit, qualifier, subject) in zip(figures, expected, strict=True):
+        assert figure.value == Decimal(value)
+        assert figure.unit == unit
+        assert figure.qualifier == qualifier
+        if subject is not None:
+            assert figure.subject == subject
+
+
+def test_periods_in_national_reports():
+    sentence = "国内生产总值超过126万亿元，增长5.2%，增速居世界主要经济体前列。"
+    assert _in_corpus(sentence)
+    gdp, growth = extract_figures(sentence)
+    assert (gdp.unit, gdp.subject, growth.subject) == (
+        "万亿元",
+        "国内生产总值",
+        "国内生产总值 增长",
+    )
+    sentence = CORPUS_CASES[4][0]
+    # 比一九五七年 is the baseline of the comparison, not the period.
+    assert {f.period for f in extract_figures(sentence)} == {"一九五八年"}
+    sentence = "去年底企业数量超过5200万户"
+    assert extract_figures(sentence)[0].period == "去年底"
+
+
+# --- what must never be a figure -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "咨询电话0937-8213456,12345热线",
+        "服务热线0931-8213456",
+        "2023年全市经济稳中向好",
+        "二〇二六年工作要点",
+        "一九八四年是改革的一年",
+        "主题系列新闻发布会第十五场——张掖专场",
+        "第1批名单公布",
+        "6月19日 市人大常委会举行新闻发布会",
+        "截至9月3日",
+        "1-11月累计",
+        "办理时限为3-5个工作日",
+        "审批时间3至5天",
+        "增长5%-8%",
+        "推动企业开办实现“一套手续、一个地点、一个工作日”",
+        "改革“三项服务”:",
+        "深化“一件事一次办”改革",
+        "高效办成一件事",
+        "推行一网通办、一窗受理、一次办好、一证准营、一业一证",
+        "打造一站式服务,推行一次性告知,落实一把手责任,推进一体化平台",
+        "一日三餐",
+        "5G基站",
+        "推行“1+X”模式",
+        "依据〔2023〕15号文件",
+        "1.企业开办",
+        "(一)持续完善组织保障机制",
+        "一是高位推动",
+        "第六个五年计划",
+        "两三个工作日",
+        "几十个项目",
+        "亿元以上项目",
+        "10亿元以上项目同比增加",
+        "北京双杰更是从对接到开工仅用了一个多月",
+        "微信图片_20201231214042.jpg",
+    ],
+)
+def test_never_a_figure(sentence):
+    assert extract_figures(sentence) == []
+
+
+def test_duration_with_single_numeral_needs_a_boundary():
+    assert _texts("企业开办实现一日办结") == ["一日"]
+    assert _texts("两个工作日内办结") == ["两个工作日"]
+    assert _texts("半天办结,") == ["半天"]
+    assert _texts("一个半小时") == []
+    assert _texts("每一天都") == []
+
+
+def test_chinese_numerals_of_two_characters_count():
+    assert [(f.value, f.unit) for f in extract_figures("出台二十条措施,梳理十三项事项")] == [
+        (Decimal(20), "条"),
+        (Decimal(13), "项"),
+    ]
+    assert _texts("梳理十项事项") == []  # one character: too often a name
+
+
+def test_percent_written_out():
+    (f,) = extract_figures("比上年增长百分之三十五点五。")
+    assert (f.value, f.unit, f.kind, f.text) == (
+        Decimal("35.5"),
+        "%",
+        "percent",
+        "百分之三十五点五",
+    )
+    (f,) = extract_figures("同比提高0.5个百分点")
+    assert (f.value, f.unit, f.kind) == (Decimal("0.5"), "个百分点", "percent")
+
+
+def test_thousands_separators():
+    (f,) = extract_figures("全年新增经营主体1,234户")
+    assert (f.value, f.text) == (Decimal(1234), "1,234户")
+    sentence = "粮食产量33，212万吨，比上年增加2，737万吨"  # 1980: full-width separators
+    assert _in_corpus(sentence)
+    assert [(f.value, f.unit) for f in extract_figures(sentence)] == [
+        (Decimal(33212), "万吨"),
+        (Decimal(2737), "万吨"),
+    ]
+    assert _texts("2019,2020年") == []
+
+
+def test_offsets_and_sentence_of_a_figure():
+    text = "前言。\n企业开办时间压缩至2个工作日以内;其余事项3日内办结!"
+    first, second = extract_figures(text)
+    assert text[first.start : first.end] == "2个工作日"
+    assert first.sentence == "企业开办时间压缩至2个工作日以内;"
+    assert text[first.sentence_start : first.sentence_end] == first.sentence
+    assert (second.text, second.unit, second.qualifier) == ("3日", "天", "以内")
+    assert second.sentence == "其余事项3日内办结!"
+
+
+# --- invariants over every seed and every report -------------------------------------------------
+
+_CN_NUMERAL = re.compile(r"[零〇○一二两兩三四五六七八九十百千万萬亿億点點半]+")
+_DATE_BEFORE = re.compile(r"[0-9０-９一二三四五六七八九十]月$")
+
+
+def _documents() -> list[tuple[str, str]]:
+    docs = [
+        (path.name, path.read_text(encoding="utf-8"))
+        for path in sorted((FIXTURES / "seeds").glob("*.txt"))
+    ]
+    docs += [(record["title"], record["content"]) for record in _corpus()]
+    return docs
+
+
+def _inside_quotes(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    return before.count("“") > before.count("”") or before.count("‘") > before.count("’")
+
+
+def test_invariants_over_seeds_and_corpus():
+    total = 0
+    for name, text in _documents():
+        figures = extract_figures(text)
+        total += len(figures)
+        starts = [f.start for f in figures]
+        assert starts == sorted(starts), name
+        for f in figures:
+            assert text[f.start : f.end] == f.text, (name, f)
+            assert f.sentence == text[f.sentence_start : f.sentence_end].strip(), (name, f)
+            assert f.sentence_start <= f.start < f.end <= f.sentence_end, (name, f)
+            assert f.kind in {"duration", "money", "percent", "count", "other"}, (name, f)
+            assert isinstance(f.value, Decimal) and f.value.is_finite(), (name, f)
+            assert f.unit and f.unit != "日", (name, f)
+            assert not text[: f.start].endswith("第"), (name, f)
+            if f.text.endswith("日"):
+                assert not _DATE_BEFORE.search(text[: f.start]), (name, f)
+            numeral = _CN_NUMERAL.match(f.text)
+            if numeral and len(numeral.group()) == 1:
+                assert not _inside_quotes(text, f.start), (name, f)
+            assert len(f.subject) <= 30, (name, f)
+    assert total > 1000
