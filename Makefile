@@ -42,6 +42,7 @@ migrate: install
 
 seed: migrate ## Import the seed releases (idempotent: duplicates are skipped)
 	$(BIN)/python manage.py import_releases --publish $(SEEDS)
+	$(BIN)/python manage.py analyse_releases
 
 index: seed ## Build the search index if it is missing or out of step (a no-op when it is right)
 	$(BIN)/python manage.py ensure_search_index

@@ -84,7 +84,7 @@ class BulkSignallingQuerySet(models.QuerySet):
     """
 
     release_field = "pk"
-    QUIET_FIELDS = frozenset({"indexed_at", "index_error"})
+    QUIET_FIELDS = frozenset({"indexed_at", "index_error", "analysis_version"})
 
     def update(self, **kwargs: Any) -> int:
         if set(kwargs) <= self.QUIET_FIELDS:
@@ -193,6 +193,8 @@ class Release(models.Model):
     )
     indexed_at = models.DateTimeField(_("最近编入检索"), null=True, blank=True, editable=False)
     index_error = models.TextField(_("检索索引错误"), blank=True, editable=False)
+    #: Which thesaurus and figure rules tagged this release (``documents.section_analysis``).
+    analysis_version = models.CharField(_("分析版本"), max_length=32, blank=True, editable=False)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -240,6 +242,9 @@ class Section(models.Model):
     speaker_title = models.CharField(_("职务"), max_length=200, blank=True)
     text = models.TextField(_("内容"), blank=True)
     anchor = models.SlugField(_("锚点"), max_length=40)
+    topics = models.ManyToManyField(
+        "Topic", verbose_name=_("主题"), related_name="sections", blank=True
+    )
 
     objects = SectionQuerySet.as_manager()
 
@@ -257,6 +262,78 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.release.get_absolute_url()}#{self.anchor}"
+
+
+class Topic(models.Model):
+    """A policy topic of the thesaurus (``fixtures/topics.yaml``), mirrored for joins.
+
+    The YAML file is the source of truth; ``documents.section_analysis.sync_topics`` writes
+    these rows, so pages can count and list sections per topic with one query.
+    """
+
+    slug = models.SlugField(_("标识"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("主题")
+        verbose_name_plural = _("主题")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:topic", args=[self.slug])
+
+
+class Figure(models.Model):
+    """A quantitative statement of a section: value, unit, what it measures and its sentence.
+
+    Offsets are into ``section.text``, so the release page can mark the sentence and a figure
+    can link to it. ``text`` is the figure exactly as written (original script).
+    """
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("段落"), on_delete=models.CASCADE, related_name="figures"
+    )
+    release = models.ForeignKey(
+        Release, verbose_name=_("发布稿"), on_delete=models.CASCADE, related_name="figures"
+    )
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6)
+    unit = models.CharField(_("单位"), max_length=16, db_index=True)
+    kind = models.CharField(_("类别"), max_length=12)
+    text = models.CharField(_("原文"), max_length=64)
+    qualifier = models.CharField(_("限定"), max_length=32, blank=True)
+    subject = models.CharField(_("指标"), max_length=120, blank=True)
+    period = models.CharField(_("时期"), max_length=64, blank=True)
+    before = models.CharField(_("原值"), max_length=64, blank=True)
+    after = models.CharField(_("变为"), max_length=120, blank=True)
+    sentence = models.TextField(_("句子"))
+    start = models.PositiveIntegerField(_("起点"))
+    end = models.PositiveIntegerField(_("终点"))
+    sentence_start = models.PositiveIntegerField(_("句子起点"))
+    sentence_end = models.PositiveIntegerField(_("句子终点"))
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("主题"), related_name="figures", blank=True
+    )
+
+    class Meta:
+        ordering = ["release", "section__order", "start"]
+        verbose_name = _("数据")
+        verbose_name_plural = _("数据")
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.text}".strip()
+
+    def get_absolute_url(self) -> str:
+        return f"{self.release.get_absolute_url()}#{self.sentence_anchor}"
+
+    @property
+    def sentence_anchor(self) -> str:
+        """The id the release page gives this figure's sentence."""
+        return f"{self.section.anchor}-s{self.sentence_start}"
 
 
 class SentenceFingerprint(models.Model):

@@ -22,6 +22,7 @@ from documents.ingest.formats import EXTRACTABLE_SUFFIXES, Reader, choose_reader
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.models import Region, Release, Section
 from documents.near_duplicates import store_fingerprints
+from documents.section_analysis import analyse_release
 from search.indexing import open_stream
 
 log = logging.getLogger(__name__)
@@ -268,6 +269,7 @@ def store_release(
             release.save()
             Section.objects.bulk_create(_sections(release, parsed))
             store_fingerprints(release)
+            analyse_release(release)
     except Exception:
         release.original.delete(save=False)
         raise
@@ -362,6 +364,7 @@ def _replace_parsed(
         release.sections.all().delete()
         Section.objects.bulk_create(_sections(release, parsed))
         store_fingerprints(release)
+        analyse_release(release)
     return ImportResult(name, Outcome.IMPORTED, "", release, parsed.warnings, parsed)
 
 
