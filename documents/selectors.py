@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from documents.models import Region, Release, Section
+from documents.script import fold
+
+#: No division's name is longer (the longest are about 20 characters).
+MAX_REGION_NAME = 100
 
 
 def visible_releases() -> QuerySet[Release]:
@@ -54,3 +59,21 @@ def child_regions(region: Region) -> list[Region]:
     for child in children:
         child.n = counts[child.pk]
     return children
+
+
+def find_regions(value: str, *, provinces_only: bool = False) -> list[Region]:
+    """Regions a user means by a code or a (short, Traditional, full) name."""
+    regions = Region.objects.select_related("parent")
+    if provinces_only:
+        regions = regions.filter(Q(level=Region.LevelChoices.PROVINCE) | Q(code="000000"))
+    if re.fullmatch(r"\d{6}", value):
+        return list(regions.filter(code=value))
+    name = fold(value).strip()
+    if not name or len(name) > MAX_REGION_NAME:  # SQLite refuses LIKE patterns over 50 kB
+        return []
+    exact = list(regions.filter(name=name))
+    if exact:
+        return exact
+    return (
+        list(regions.filter(name__startswith=name).order_by("code")[:20]) if len(name) >= 2 else []
+    )

@@ -52,6 +52,16 @@ def page_json(page: SearchPage) -> dict[str, Any]:
         "page_count": page.page_count,
         "took_ms": round(page.took_ms, 1),
         "explanation": describe(page.request),
+        "expansions": [
+            {
+                "source": e.source,
+                "topic": e.slug,
+                "topic_name": e.name,
+                "terms": list(e.terms),
+                "filter": e.is_filter,
+            }
+            for e in page.request.expansions
+        ],
         "results": [hit_json(hit) for hit in page.hits],
         "facets": {
             name: [

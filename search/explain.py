@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from search.analysis import policy_words
 from search.query import Phrase
 from search.request import Scope, SearchRequest, Within
+from search.topic_expansion import describe_expansions
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ def describe(request: SearchRequest) -> list[str]:
     for key, values in parsed.filters.items():
         shown = "、".join(request.labels.get(v, v) for v in values)
         lines.append(_("查询中的筛选 %(key)s：%(values)s。") % {"key": key, "values": shown})
+    lines.extend(describe_expansions(request.expansions))
     lines.extend(parsed.notes)
     lines.extend(request.notes)
     return lines
@@ -66,7 +68,9 @@ def suggestions(request: SearchRequest, params: dict[str, list[str]]) -> list[Su
     found: list[Suggestion] = []
     base = {k: list(v) for k, v in params.items() if k != "page"}
     filters = [
-        k for k in ("province", "region", "year", "kind", "speaker", "from", "to") if k in base
+        k
+        for k in ("province", "region", "year", "kind", "speaker", "from", "to", "topic")
+        if k in base
     ]
     if filters or "answers" in base or "release" in base:
         only_query = {k: v for k, v in base.items() if k in {"q", "scope", "within", "sort"}}

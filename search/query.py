@@ -3,7 +3,7 @@
 Users type what they would grep for. Each whitespace-separated run is a phrase that must occur
 as written (after normalisation); runs are ANDed. ``"…"`` (or “…”, 「…」, 『…』) quotes a phrase
 with spaces, ``OR`` joins alternatives, ``NOT x`` or ``-x`` excludes, and ``key:value`` filters
-(``region: province: year: kind: speaker: from: to:``, also in Chinese) narrow the results.
+(``region: province: year: kind: speaker: from: to: topic:``, also in Chinese) narrow the results.
 Nothing is a wildcard: ``*`` is just a character. Parsing never fails on odd input; what it had
 to ignore is reported in ``notes`` so the page can say how the query was read.
 """
@@ -40,6 +40,9 @@ FILTER_KEYS = {
     "發言人": "speaker",
     "from": "from",
     "to": "to",
+    "topic": "topic",
+    "主题": "topic",
+    "主題": "topic",
 }
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 _OR = {"OR", "|"}

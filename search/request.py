@@ -15,19 +15,18 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from documents.models import Region, Release
+from documents.models import Release
 from documents.script import fold
+from documents.selectors import find_regions
 from search.analysis import query_units, valid_unicode
 from search.query import ParsedQuery, Phrase, parse_query
+from search.topic_expansion import Expansion, UnknownTopic, with_topics
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
-#: No division's name is longer (the longest are about 20 characters).
-MAX_REGION_NAME = 100
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
@@ -90,6 +89,8 @@ class SearchRequest:
     active: tuple[ActiveFilter, ...] = ()
     notes: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    expansions: tuple[Expansion, ...] = ()
+    synonyms: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,14 @@ def build_request(
     if release is not None:
         labels[f"release:{release}"] = _release_title(release)
 
-    for name in ("province", "region", "year", "kind", "speaker", "from", "to", "release"):
+    synonyms = _flag(read.one("synonyms"), "synonyms")
+    try:
+        parsed, expansions, topic_labels = with_topics(parsed, read.both("topic"), synonyms)
+    except UnknownTopic as exc:
+        raise BadSearchParameter(str(exc)) from exc
+    labels.update(topic_labels)
+
+    for name in ("province", "region", "year", "kind", "speaker", "from", "to", "release", "topic"):
         for value in read.url(name):
             active.append(ActiveFilter(name, value, _label(name, value, labels)))
     answers = _flag(read.one("answers"), "answers")
@@ -171,6 +179,8 @@ def build_request(
         active=tuple(active),
         notes=tuple(notes),
         labels=labels,
+        expansions=expansions,
+        synonyms=synonyms,
     )
     page = _whole(read.one("page", "1"), "page", 1, MAX_PAGE)
     page_size = _whole(read.one("page_size", str(default_page_size)), "page_size", 1, MAX_PAGE_SIZE)
@@ -306,26 +316,8 @@ def _resolve_regions(
     return tuple(dict.fromkeys(codes))
 
 
-def find_regions(value: str, *, provinces_only: bool = False) -> list[Region]:
-    """Regions a user means by a code or a (short, Traditional, full) name."""
-    regions = Region.objects.select_related("parent")
-    if provinces_only:
-        regions = regions.filter(Q(level=Region.LevelChoices.PROVINCE) | Q(code="000000"))
-    if re.fullmatch(r"\d{6}", value):
-        return list(regions.filter(code=value))
-    name = fold(value).strip()
-    if not name or len(name) > MAX_REGION_NAME:  # SQLite refuses LIKE patterns over 50 kB
-        return []
-    exact = list(regions.filter(name=name))
-    if exact:
-        return exact
-    return (
-        list(regions.filter(name__startswith=name).order_by("code")[:20]) if len(name) >= 2 else []
-    )
-
-
 def _label(name: str, value: str, labels: dict[str, str]) -> str:
-    if name in {"province", "region"}:
+    if name in {"province", "region", "topic"}:
         return labels.get(value, value)
     if name == "year":
         return _("年份不详") if value.lower() in {UNKNOWN_YEAR, "不详", "未知"} else f"{value}"

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 # The response shape documented in README.md ("JSON API").
 TOP_KEYS = {
     "query",
+    "expansions",
     "total",
     "total_releases",
     "page",
