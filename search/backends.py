@@ -32,6 +32,7 @@ from typing import Any
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SkipDocument
+from haystack.models import SearchResult
 from whoosh.fields import ID, KEYWORD, NUMERIC
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
@@ -42,6 +43,7 @@ from search.exact_search import Match, build_plan
 from search.fields import AnalyzedTextField, KeywordField, NumberField
 from search.region_cache import forget_regions
 from search.request import SearchRequest
+from search.similar_sections import Similar, more_like
 from search.whoosh_fields import ExactText, NormalisedColumn
 from search.whoosh_storage import IndexBusy
 from search.whoosh_writing import PortalCodec, PortalMpWriter, parallel_procs, warm_analyzers
@@ -330,6 +332,35 @@ class PortalWhooshBackend(WhooshSearchBackend):
         searcher = self.searcher()
         with _searcher_lock:
             return exact_search.match(self.path, searcher, plan)
+
+    def similar_sections(self, section: Any) -> list[Similar]:
+        """Indexed sections most like ``section`` (itself left out), best first."""
+        from search.search_indexes import section_content
+
+        searcher = self.searcher()
+        with _searcher_lock:
+            return more_like(self.path, searcher, section_content(section), section.pk)
+
+    def more_like_this(
+        self,
+        model_instance: Any,
+        additional_query_string: str | None = None,
+        start_offset: int = 0,
+        end_offset: int | None = None,
+        models: Any = None,
+        limit_to_registered_models: Any = None,
+        result_class: Any = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """haystack's more-like-this, answered by ``similar_sections`` (sections only)."""
+        result_class = result_class or SearchResult
+        similar = self.similar_sections(model_instance)
+        chosen = similar[start_offset:end_offset]
+        meta = model_instance._meta
+        results = [
+            result_class(meta.app_label, meta.model_name, s.section, s.score) for s in chosen
+        ]
+        return {"results": results, "hits": len(similar)}
 
 
 def _whoosh_field(field_class: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Search URLs: the page, its feed and the OpenSearch description."""
+"""Search URLs: the page, its feed, similar sections and the OpenSearch description."""
 
 from django.urls import path
 
@@ -16,5 +16,6 @@ urlpatterns = [
         limit_per_client("search", respond=throttled.page_response)(feeds.SearchFeed()),
         name="feed",
     ),
+    path("sections/<int:pk>/similar/", views.similar_page, name="similar"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
 ]

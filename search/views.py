@@ -5,20 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from documents.models import Section
 from portal import throttled
 from portal.context_processors import chosen_script
 from portal.ratelimit import limit_per_client
 from search.explain import describe, suggestions
+from search.highlight import snippet
 from search.links import params_of, replaced, search_url, with_value, without_value
 from search.query import QueryTooLong
 from search.request import BadSearchParameter, Sort, build_request
 from search.service import FACETS, PageOutOfRange, search_releases
+from search.similar import similar_in_other_regions
 
 FACET_TITLES = {
     "province": gettext_lazy("省份"),
@@ -119,6 +122,25 @@ def _result_context(page: Any, params: dict[str, list[str]]) -> dict[str, Any]:
 
 def params_without_paging(params: dict[str, list[str]]) -> dict[str, list[str]]:
     return {k: v for k, v in params.items() if k not in {"page", "page_size", "sort"}}
+
+
+@require_GET
+def similar_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sections of other regions most like one section (more-like-this over the index)."""
+    section = get_object_or_404(Section.objects.select_related("release__region"), pk=pk)
+    if not section.release.is_published and not request.user.is_staff:
+        raise Http404("not published")
+    similar = similar_in_other_regions(section)
+    script = chosen_script(request)
+    for item in similar:
+        item.snippet = snippet(item.section.text, (), script)
+    context = {
+        "section": section,
+        "release": section.release,
+        "source_snippet": snippet(section.text, (), script),
+        "similar": similar,
+    }
+    return render(request, "search/similar.html", context)
 
 
 @require_GET
