@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents import feeds, views
+from documents import feeds, topic_views, views
 
 app_name = "documents"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("regions/<str:code>/", views.region_detail, name="region"),
     path("releases/<int:pk>/", views.release_detail, name="release"),
     path("releases/<int:pk>/original/", views.release_original, name="original"),
+    path("topics/", topic_views.topic_index, name="topics"),
+    path("topics/<slug:slug>/", topic_views.topic_detail, name="topic"),
+    path("compare/", topic_views.compare_view, name="compare"),
     path("feeds/releases/", feeds.LatestReleasesFeed(), name="feed"),
     path("feeds/regions/<str:code>/", feeds.RegionReleasesFeed(), name="region_feed"),
 ]

@@ -11,7 +11,11 @@ from documents.gazetteer import Level
 from documents.models import Region, Release
 from documents.script import traditional_share
 from documents.selectors import child_regions, releases_in
+from documents.topic_selectors import figures_at_a_glance, topic_counts
 from portal.views import provinces_with_releases
+
+#: Sections shorter than this get no "similar sections" link: too few words to compare.
+SIMILAR_MIN_CHARS = 40
 
 
 def region_index(request: HttpRequest) -> HttpResponse:
@@ -40,6 +44,10 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": children,
             "ancestors": _ancestors(region),
             "search_within": [("region", region.code)],
+            "glance": figures_at_a_glance(region),
+            "coverage": sorted(
+                (c for c in topic_counts(region) if c.sections), key=lambda c: -c.sections
+            ),
         },
     )
 
@@ -49,9 +57,14 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     release = get_object_or_404(Release.objects.select_related("region__parent__parent"), pk=pk)
     if not release.is_published and not request.user.is_staff:
         raise Http404("not published")
-    sections = list(release.sections.all())
+    sections = list(release.sections.prefetch_related("topics"))
+    figures = list(release.figures.select_related("section").prefetch_related("topics"))
+    by_section: dict[int, list] = {}
+    for figure in figures:
+        by_section.setdefault(figure.section_id, []).append(figure)
     previous = None
     for section in sections:
+        section.figure_list = by_section.get(section.pk, [])
         # Name the answerer once per answer, not on every continuation of it.
         section.speaker_label = section.kind == "answer" and (
             previous is None or previous.kind == "question" or previous.speaker != section.speaker
@@ -63,6 +76,8 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "release": release,
             "sections": sections,
+            "figures": figures,
+            "similar_min_chars": SIMILAR_MIN_CHARS,
             "toc": [s for s in sections if s.heading or s.kind == "question" or s.speaker_label],
             "ancestors": _ancestors(release.region) if release.region else [],
             "original_lang": "zh-Hant" if traditional_share(release.text) > 0.1 else "zh-Hans",

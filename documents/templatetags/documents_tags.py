@@ -1,0 +1,52 @@
+"""Template helpers for figures: how a figure reads, and section text with its figure sentences.
+
+A figure links to its sentence, so the release page wraps every sentence that holds a figure
+in an element with that id (``<span id="p3-s120">``); ``:target`` styling then shows the
+reader which sentence the number came from, in whichever script the page is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from documents.comparison import figure_label as _figure_label
+from documents.models import Figure
+from documents.script import in_script
+
+register = template.Library()
+
+_OPEN = "\ue000"
+_CLOSE = "\ue001"
+_PARAGRAPHS = re.compile(r"\n{2,}")
+
+
+@register.filter
+def figure_label(figure: Figure) -> str:
+    """``{{ figure|figure_label }}``: the figure with its bound, as the sentence says it."""
+    return _figure_label(figure)
+
+
+@register.simple_tag
+def section_text(text: str, figures: Iterable[Figure], anchor: str, script: str) -> SafeString:
+    """The section's text as paragraphs, each figure sentence in a ``span`` with its id."""
+    text = (text or "").replace(_OPEN, "").replace(_CLOSE, "")
+    spans = sorted({(f.sentence_start, f.sentence_end) for f in figures})
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if 0 <= start < end <= len(text) and (not kept or start >= kept[-1][1]):
+            kept.append((start, end))
+    marked = text
+    for start, end in reversed(kept):
+        marked = marked[:start] + _OPEN + marked[start:end] + _CLOSE + marked[end:]
+    shown = escape(in_script(marked, script))
+    ids = iter(f"{anchor}-s{start}" for start, _end in kept)
+    shown = re.sub(_OPEN, lambda _m: f'<span class="fig-sentence" id="{next(ids)}">', shown)
+    shown = shown.replace(_CLOSE, "</span>")
+    paragraphs = _PARAGRAPHS.split(shown.replace("\r\n", "\n").replace("\r", "\n").strip("\n"))
+    html = "\n\n".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return mark_safe(html)  # noqa: S308 - every piece of text was escaped above
