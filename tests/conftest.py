@@ -107,3 +107,15 @@ def live_seeds(transactional_db) -> dict[str, object]:
     seeds = import_seeds()
     rebuild_all()
     return seeds
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language: a request in English must not leak into the
+    next test's messages (Django's locale middleware leaves the thread's language set)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
