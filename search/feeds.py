@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.syndication.views import Feed
@@ -14,6 +15,8 @@ from search.request import BadSearchParameter, Paging, SearchRequest, Sort, buil
 from search.service import ReleaseGroup, search_releases
 
 FEED_SIZE = 30
+
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class SearchFeed(Feed):
@@ -42,7 +45,8 @@ class SearchFeed(Feed):
 
     def title(self, obj: Any) -> str:
         search = obj[0]
-        return f"营商环境政策库：{search.query.text or '全部'}"
+        # XML 1.0 has no control characters: a query may hold them, a feed title may not.
+        return _XML_UNSAFE.sub("", f"营商环境政策库：{search.query.text or '全部'}")
 
     def link(self, obj: Any) -> str:
         return search_url(obj[1])

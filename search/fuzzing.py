@@ -46,16 +46,23 @@ ENDPOINTS: tuple[tuple[str, str, int], ...] = (
     ("documents:regions", "", 1),
     ("documents:feed", "", 1),
     ("search:opensearch", "", 1),
+    ("documents:compare", "", 8),
+    ("documents:topics", "", 1),
+    ("documents:topic", "str-topic", 3),
+    ("search:similar", "int", 4),
 )
 PARAMS = (
     "q", "region", "province", "year", "kind", "speaker", "from", "to", "release", "answers",
-    "scope", "within", "sort", "page", "page_size", "script", "next",
+    "scope", "within", "sort", "page", "page_size", "script", "next", "topic", "synonyms",
+    "regions", "format",
 )  # fmt: skip
 WORDS = (
     "营商环境", "一网通办", "高效办成一件事", "政府工作报告", "發展", "GDP", "5G", "的", "OR",
     "NOT", "-", '"', "“", "region:甘肃", "year:2024", "kind:news", "speaker:市长", "from:2024",
     "甘肃", "张掖市", "620300", "000000", "2024", "2020-2024", "2024-06", "unknown", "news",
     "press_conference", "newest", "relevance", "title", "sentence", "hans", "hant", "orig",
+    "企业开办", "企業開辦", "工程建设项目审批", "topic:放管服", "金昌市,张掖市",
+    "金昌，張掖市、湘潭", "qiye-kaiban", "csv", "html",
 )  # fmt: skip
 NUMBERS = (
     "-1", "0", "1", "2", "3", "10", "100", "101", "1000", "1001", "2147483648",
@@ -141,6 +148,7 @@ def _path(rng: random.Random, name: str, kind: str, targets: Targets) -> str:
         "str-id": [str(pk) for pk in targets.release_ids],
         "str-code": list(targets.region_codes),
         "str-script": ["hans", "hant", "orig"],
+        "str-topic": ["qiye-kaiban", "fangguanfu", "gongcheng-shenpi", "no-such-topic"],
     }[kind]
     segment = rng.choice(real) if real and rng.random() < 0.5 else _str_segment(rng)
     return template.replace(_STR, segment)
@@ -302,7 +310,13 @@ def warm_up(targets: Targets = Targets()) -> list[FuzzRequest]:
     query = "q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"  # 营商环境
     requests = []
     for name, kind, _weight in ENDPOINTS:
-        argument = {"int": release, "str-id": release, "str-code": region, "str-script": "hans"}
+        argument = {
+            "int": release,
+            "str-id": release,
+            "str-code": region,
+            "str-script": "hans",
+            "str-topic": "qiye-kaiban",
+        }
         path = reverse(name, args=[argument[kind]]) if kind else reverse(name)
         requests.append(FuzzRequest("GET", path, query, (("REMOTE_ADDR", "198.51.100.1"),)))
     return requests

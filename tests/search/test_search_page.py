@@ -244,6 +244,15 @@ def test_feed_of_a_query_without_terms_is_empty_and_bad_parameters_are_404(clien
     assert client.get("/search/feed/?q=x&year=abc").status_code == 404
 
 
+def test_feed_of_a_query_with_control_characters_is_still_xml(client):
+    # Found by the endpoint fuzzer: XML 1.0 cannot carry ESC, so the title drops it.
+    response = client.get("/search/feed/?" + urlencode({"q": "\x1b[31m金昌"}))
+    assert response.status_code == 200
+    title = parse_xml(response.content).find(f"{ATOM}title").text
+    assert title.endswith("[31m金昌")
+    assert "\x1b" not in title
+
+
 def test_feed_ids_and_self_link_are_absolute_and_keep_the_query(client):
     feed = parse_xml(client.get("/search/feed/?" + urlencode({"q": "营商环境"})).content)
     ids = [entry.find(f"{ATOM}id").text for entry in feed.findall(f"{ATOM}entry")]
