@@ -13,6 +13,8 @@ from django.db.models import Count, Q, QuerySet
 from documents.models import Figure, Region, Release, Section, Topic
 from documents.topics import thesaurus
 
+#: How many of a region's newest releases the "figures at a glance" panel draws from.
+GLANCE_RELEASES = 12
 #: Newest release first, then as the text runs.
 FIGURE_ORDER = ("-release__published", "-release__created", "release_id", "section__order", "start")
 #: Figure kinds a reader compares first: how long things take, then rates, then money.
@@ -34,6 +36,16 @@ def published_in(region: Region | None) -> QuerySet[Release]:
     return releases.in_region(region) if region is not None else releases
 
 
+def published_q(region: Region | None) -> Q:
+    """``published_in`` as a condition on a row's release: for one topic's rows a join is
+    several times faster than ``IN (SELECT … LIKE …)`` over every release (measured on SQLite
+    with 1,078 releases); for counts over all topics the subquery is faster."""
+    condition = Q(release__status=Release.Status.PUBLISHED)
+    if region is not None and region.level != Region.LevelChoices.NATION:
+        condition &= Q(release__region__code__startswith=region.descendant_codes_prefix())
+    return condition
+
+
 def topic_counts(region: Region | None = None) -> list[TopicCount]:
     """Every topic with its section and release counts, in thesaurus order (zeros included)."""
     visible = Q(sections__release__in=published_in(region).values("pk"))
@@ -47,7 +59,7 @@ def topic_counts(region: Region | None = None) -> list[TopicCount]:
 def topic_sections(topic: Topic, region: Region | None = None) -> QuerySet[Section]:
     """Published sections tagged with ``topic``, newest release first, in reading order."""
     return (
-        Section.objects.filter(topics=topic, release__in=published_in(region).values("pk"))
+        Section.objects.filter(published_q(region), topics=topic)
         .select_related("release__region__parent")
         .order_by("-release__published", "-release__created", "release_id", "order")
     )
@@ -68,7 +80,7 @@ def topic_regions(topic: Topic) -> list[tuple[Region, int]]:
 def topic_figures(topic: Topic, region: Region | None = None) -> QuerySet[Figure]:
     """Figures about ``topic`` in published releases, newest release first, in text order."""
     return (
-        Figure.objects.filter(topics=topic, release__in=published_in(region).values("pk"))
+        Figure.objects.filter(published_q(region), topics=topic)
         .select_related("section", "release__region")
         .order_by(*FIGURE_ORDER)
     )
@@ -77,10 +89,15 @@ def topic_figures(topic: Topic, region: Region | None = None) -> QuerySet[Figure
 def figures_at_a_glance(region: Region, limit: int = 8) -> list[Figure]:
     """A region's most comparable figures: those about a topic, durations first, newest first.
 
-    One per topic and subject, so a panel of eight shows eight different things.
+    One per topic and subject, so a panel of eight shows eight different things. Drawn from
+    the region's newest releases only: the panel says where things stand now, and sorting every
+    figure of a region with a thousand releases took a third of a second.
     """
+    newest = list(
+        published_in(region).newest_first().values_list("pk", flat=True)[:GLANCE_RELEASES]
+    )
     figures = (
-        Figure.objects.filter(release__in=published_in(region).values("pk"))
+        Figure.objects.filter(release__in=newest)
         .exclude(topics=None)
         .select_related("section", "release__region")
         .prefetch_related("topics")

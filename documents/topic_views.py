@@ -35,13 +35,17 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A topic's terms, then per region the sections on it (newest first)."""
     topic = get_object_or_404(Topic, slug=slug)
     terms = thesaurus().get(topic.slug)
-    regions = []
-    for region, count in topic_regions(topic)[:REGIONS_PER_TOPIC]:
-        sections = list(topic_sections(topic, region).filter(release__region=region))
-        shown = sections[:SECTIONS_PER_REGION]
-        for section in shown:
+    ranked = topic_regions(topic)[:REGIONS_PER_TOPIC]
+    shown: dict[int, list] = {region.pk: [] for region, _count in ranked}
+    for section in topic_sections(topic).defer("release__text", "release__details"):
+        bucket = shown.get(section.release.region_id)
+        if bucket is not None and len(bucket) < SECTIONS_PER_REGION:
             section.sentences = topic_sentences(section, topic)[:2]
-        regions.append({"region": region, "count": count, "sections": shown})
+            bucket.append(section)
+    regions = [
+        {"region": region, "count": count, "sections": shown[region.pk]}
+        for region, count in ranked
+    ]
     top = ",".join(
         entry["region"].name for entry in regions[:3] if entry["region"].level != "nation"
     )
