@@ -43,8 +43,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             section.sentences = topic_sentences(section, topic)[:2]
             bucket.append(section)
     regions = [
-        {"region": region, "count": count, "sections": shown[region.pk]}
-        for region, count in ranked
+        {"region": region, "count": count, "sections": shown[region.pk]} for region, count in ranked
     ]
     top = ",".join(
         entry["region"].name for entry in regions[:3] if entry["region"].level != "nation"
