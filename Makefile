@@ -6,13 +6,29 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEEDS := fixtures/seeds
 
-.PHONY: run test bench load setup install migrate seed index browser-deps lint format messages serve-production clean
+.PHONY: run test test-sqlite test-postgres postgres-deps bench load setup install migrate seed index browser-deps lint format messages serve-production clean
 
 run: setup ## Set up everything and serve on $(HOST):$(PORT)
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
-test: setup browser-deps ## The same set-up, then the whole test suite
+test: test-sqlite test-postgres ## The same set-up, then the whole suite on SQLite and on PostgreSQL
+
+test-sqlite: setup browser-deps ## The whole suite on the embedded default (SQLite + Whoosh)
 	$(BIN)/python -m pytest
+
+# A throwaway cluster of Debian's PostgreSQL server on loopback (tests/postgres_cluster.py),
+# deleted afterwards; the suite runs against it with DATABASE_URL set.
+test-postgres: setup browser-deps postgres-deps ## The whole suite on a local PostgreSQL server
+	$(BIN)/python -m tests.postgres_cluster $(BIN)/python -m pytest
+
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "PostgreSQL tests need: sudo apt-get install postgresql"; exit 1; \
+	  fi; \
+	fi
 
 # BENCH_RELEASES=3000 make bench scales the corpus (default 1000 releases, ≥ 15 M characters);
 # a run at another size prints how latency grew between the two.

@@ -47,6 +47,9 @@ class Instance:
             "PORTAL_SEARCH_RATE": "1000000/m",
         }
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
+        # Self-contained: its own SQLite file in ``folder``, whatever database the caller uses
+        # (the suite's PostgreSQL run must not point every instance at one shared database).
+        self.env.pop("DATABASE_URL", None)
         self.server: subprocess.Popen | None = None
         self.port = 0
 
