@@ -66,10 +66,11 @@ def find_regions(value: str, *, provinces_only: bool = False) -> list[Region]:
     regions = Region.objects.select_related("parent")
     if provinces_only:
         regions = regions.filter(Q(level=Region.LevelChoices.PROVINCE) | Q(code="000000"))
-    if re.fullmatch(r"\d{6}", value):
+    if re.fullmatch(r"[0-9]{6}", value):
         return list(regions.filter(code=value))
     name = fold(value).strip()
-    if not name or len(name) > MAX_REGION_NAME:  # SQLite refuses LIKE patterns over 50 kB
+    # SQLite refuses LIKE patterns over 50 kB; PostgreSQL refuses any text holding NUL.
+    if not name or len(name) > MAX_REGION_NAME or "\x00" in name:
         return []
     exact = list(regions.filter(name=name))
     if exact:

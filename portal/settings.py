@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.nul_guard.RejectNulMiddleware",  # PostgreSQL cannot compare text with U+0000
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy, see "Security headers" below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -119,3 +119,19 @@ def test_no_template_needs_what_the_policy_refuses():
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/regions/%00/", "/search/?q=%E8%90%A5%00", "/compare/?topic=%00&regions=x", "/search/?a%00=1"],
+)
+def test_nul_in_the_url_is_a_clear_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
+
+
+def test_nul_in_an_api_url_is_a_json_400(client):
+    response = client.get("/api/search?q=%00")
+    assert response.status_code == 400
+    assert "空字符" in response.json()["error"]
