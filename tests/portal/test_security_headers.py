@@ -123,7 +123,12 @@ def test_no_template_needs_what_the_policy_refuses():
 
 @pytest.mark.parametrize(
     "url",
-    ["/regions/%00/", "/search/?q=%E8%90%A5%00", "/compare/?topic=%00&regions=x", "/search/?a%00=1"],
+    [
+        "/regions/%00/",
+        "/search/?q=%E8%90%A5%00",
+        "/compare/?topic=%00&regions=x",
+        "/search/?a%00=1",
+    ],
 )
 def test_nul_in_the_url_is_a_clear_400(client, url):
     response = client.get(url)
