@@ -53,7 +53,6 @@ class Chart:
     width: int
     height: int
     label_width: int
-    groups: tuple[str, ...]
 
     @property
     def bar_x(self) -> int:
@@ -86,5 +85,4 @@ def bar_chart(unit: str, bars: list[Bar]) -> Chart:
         width=WIDTH,
         height=TOP * 2 + len(bars) * ROW_HEIGHT,
         label_width=LABEL_WIDTH,
-        groups=groups,
     )

@@ -83,9 +83,7 @@ def compare_view(request: HttpRequest) -> HttpResponse:
     if not regions:
         message = _("请给出要比较的地区，例如 regions=金昌市,张掖市。") if not notes else ""
         context["notes"] = notes
-        return _form_or_error(
-            request, context, wants_csv, message, status=200 if not wants_csv else 400
-        )
+        return _form_or_error(request, context, wants_csv, message, status=200)
     comparison = compare(topic, regions, notes)
     if wants_csv:
         return _csv_response(request, comparison)

@@ -58,7 +58,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not release.is_published and not request.user.is_staff:
         raise Http404("not published")
     sections = list(release.sections.prefetch_related("topics"))
-    figures = list(release.figures.select_related("section").prefetch_related("topics"))
+    figures = list(release.figures.select_related("section"))
     by_section: dict[int, list] = {}
     for figure in figures:
         by_section.setdefault(figure.section_id, []).append(figure)
