@@ -31,7 +31,8 @@ postgres-deps:
 	fi
 
 # BENCH_RELEASES=3000 make bench scales the corpus (default 1000 releases, ≥ 15 M characters);
-# a run at another size prints how latency grew between the two.
+# a run at another size prints how latency grew between the two. BENCH_PEERS=substring_scan
+# (or none, or a comma list) skips building the other peers' indexes, for large scaling runs.
 bench: install ## Speed and recall at scale, against the peers; writes var/bench/latest.json
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "xapian not installable: that peer is skipped"
 	$(BIN)/python manage.py bench

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from portal import production
 from portal.env import env_bool, env_int, env_list, env_path, env_str
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "search.middleware.SearchUnavailableMiddleware",  # a down search cluster: 503, not 500
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
 
@@ -212,12 +214,34 @@ CACHES = {
 }
 
 # --- Search ------------------------------------------------------------------------------------
-# The embedded default is a Whoosh index on disk; a bigger site switches the engine here
-# (SEARCH_ENGINE / SEARCH_URL) to one of haystack's server backends.
+# The embedded default is a Whoosh index on disk (SEARCH_INDEX_DIR). A bigger site sets
+# SEARCH_ENGINE=elasticsearch and ELASTICSEARCH_URL (a comma-separated list of nodes) to use a
+# cluster through haystack's Elasticsearch 7 backend (search/elasticsearch_backend.py), with
+# ELASTICSEARCH_INDEX the alias it searches and ELASTICSEARCH_SHARDS / _REPLICAS the shape of
+# the indices it creates. SEARCH_ENGINE may also be the dotted path of another haystack engine.
+SEARCH_ENGINES = {
+    "whoosh": "search.backends.PortalWhooshEngine",
+    "elasticsearch": "search.elasticsearch_backend.PortalElasticsearchEngine",
+}
+SEARCH_ENGINE = env_str("SEARCH_ENGINE", "whoosh").strip() or "whoosh"
+if SEARCH_ENGINE not in SEARCH_ENGINES and "." not in SEARCH_ENGINE:
+    raise ImproperlyConfigured(
+        f"SEARCH_ENGINE={SEARCH_ENGINE!r}: use {' or '.join(SEARCH_ENGINES)} "
+        "or the dotted path of a haystack engine"
+    )
+if SEARCH_ENGINE == "elasticsearch" and not env_str("ELASTICSEARCH_URL").strip():
+    raise ImproperlyConfigured(
+        "SEARCH_ENGINE=elasticsearch needs ELASTICSEARCH_URL (for example http://127.0.0.1:9200)"
+    )
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": env_str("SEARCH_ENGINE", "search.backends.PortalWhooshEngine"),
+        "ENGINE": SEARCH_ENGINES.get(SEARCH_ENGINE, SEARCH_ENGINE),
         "PATH": str(env_path("SEARCH_INDEX_DIR", DATA_DIR / "index")),
+        "URL": [u.strip() for u in env_str("ELASTICSEARCH_URL").split(",") if u.strip()],
+        "INDEX_NAME": env_str("ELASTICSEARCH_INDEX", "portal-sections"),
+        "SHARDS": env_int("ELASTICSEARCH_SHARDS", 1),
+        "REPLICAS": env_int("ELASTICSEARCH_REPLICAS", 1),
+        "TIMEOUT": env_int("ELASTICSEARCH_TIMEOUT", 30),
     }
 }
 # Re-index a release after its transaction commits, and only the models that are indexed.

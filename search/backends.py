@@ -32,7 +32,6 @@ from typing import Any
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SkipDocument
-from haystack.models import SearchResult
 from whoosh.fields import ID, KEYWORD, NUMERIC
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
@@ -43,7 +42,7 @@ from search.exact_search import Match, build_plan
 from search.fields import AnalyzedTextField, KeywordField, NumberField
 from search.region_cache import forget_regions
 from search.request import SearchRequest
-from search.similar_sections import Similar, more_like
+from search.similar_sections import Similar, SimilarSectionsMixin, more_like
 from search.whoosh_fields import ExactText, NormalisedColumn
 from search.whoosh_storage import IndexBusy
 from search.whoosh_writing import PortalCodec, PortalMpWriter, parallel_procs, warm_analyzers
@@ -71,7 +70,7 @@ def index_fingerprint() -> dict[str, Any]:
     return {"schema_version": SEARCH_SCHEMA_VERSION, "dictionary": policy_terms_digest()}
 
 
-class PortalWhooshBackend(WhooshSearchBackend):
+class PortalWhooshBackend(SimilarSectionsMixin, WhooshSearchBackend):
     """Whoosh with the portal's schema, searcher cache and section search."""
 
     def build_schema(self, fields: dict[str, Any]) -> tuple[str, Any]:
@@ -340,27 +339,6 @@ class PortalWhooshBackend(WhooshSearchBackend):
         searcher = self.searcher()
         with _searcher_lock:
             return more_like(self.path, searcher, section_content(section), section.pk)
-
-    def more_like_this(
-        self,
-        model_instance: Any,
-        additional_query_string: str | None = None,
-        start_offset: int = 0,
-        end_offset: int | None = None,
-        models: Any = None,
-        limit_to_registered_models: Any = None,
-        result_class: Any = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """haystack's more-like-this, answered by ``similar_sections`` (sections only)."""
-        result_class = result_class or SearchResult
-        similar = self.similar_sections(model_instance)
-        chosen = similar[start_offset:end_offset]
-        meta = model_instance._meta
-        results = [
-            result_class(meta.app_label, meta.model_name, s.section, s.score) for s in chosen
-        ]
-        return {"results": results, "hits": len(similar)}
 
 
 def _whoosh_field(field_class: Any) -> Any:

@@ -39,6 +39,7 @@ def check_index_fingerprint(app_configs: Any = None, **kwargs: Any) -> list[Chec
     from haystack import connections
 
     from search.backends import index_fingerprint
+    from search.errors import SearchUnavailable
 
     messages: list[CheckMessage] = []
     for alias in settings.HAYSTACK_CONNECTIONS:
@@ -49,6 +50,15 @@ def check_index_fingerprint(app_configs: Any = None, **kwargs: Any) -> list[Chec
             meta = backend.read_meta()
         except OSError:
             meta = None
+        except SearchUnavailable as exc:
+            messages.append(
+                Warning(
+                    f"search index '{alias}' cannot be reached: {exc}",
+                    hint="Check ELASTICSEARCH_URL and that the cluster is up.",
+                    id="search.W003",
+                )
+            )
+            continue
         if meta is not None and meta != index_fingerprint():
             messages.append(
                 Warning(

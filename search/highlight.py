@@ -60,10 +60,18 @@ def render(text: str, spans: list[tuple[int, int]], script: Script | str = Scrip
 
 
 def highlight(
-    text: str, phrases: Iterable[Phrase], script: Script | str = Script.ORIGINAL
+    text: str,
+    phrases: Iterable[Phrase],
+    script: Script | str = Script.ORIGINAL,
+    spans: list[tuple[int, int]] | None = None,
 ) -> SafeString:
-    """The whole ``text`` with every hit marked (for headings and titles)."""
-    return mark_safe(render(text, find_spans(text, phrases), script))  # noqa: S308 - escaped
+    """The whole ``text`` with every hit marked (for headings and titles).
+
+    ``spans``, when the search engine marked the hits itself, replaces finding them here.
+    """
+    if spans is None:
+        spans = find_spans(text, phrases)
+    return mark_safe(render(text, spans, script))  # noqa: S308 - escaped
 
 
 def snippet(
@@ -71,9 +79,11 @@ def snippet(
     phrases: Iterable[Phrase],
     script: Script | str = Script.ORIGINAL,
     width: int = SNIPPET_CHARS,
+    spans: list[tuple[int, int]] | None = None,
 ) -> SafeString:
     """A window of ``text`` around its densest cluster of hits, hits marked, ends elided."""
-    spans = find_spans(text, phrases)
+    if spans is None:
+        spans = find_spans(text, phrases)
     if len(text) <= width:
         return mark_safe(render(text, spans, script))  # noqa: S308 - escaped
     start = _best_window(spans, width, len(text))

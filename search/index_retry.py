@@ -57,6 +57,7 @@ def wait_idle(timeout: float) -> bool:
 
 def _run() -> None:
     global _thread
+    from search.errors import SearchUnavailable
     from search.indexing import record_index_state, sync_releases
     from search.whoosh_storage import IndexBusy
 
@@ -74,7 +75,7 @@ def _run() -> None:
             close_old_connections()
             try:
                 sync_releases(ids, wait=pause)
-            except IndexBusy as exc:
+            except (IndexBusy, SearchUnavailable) as exc:
                 if time.monotonic() - started > give_up:
                     record_index_state(ids, error=f"{exc}; run manage.py check_index --repair")
                     continue

@@ -84,6 +84,10 @@ class SearchPage:
     took_ms: float = 0.0
 
 
+#: Spans of a section's heading and text that the engine marked, in the original characters.
+Marks = dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]]
+
+
 def match(request: SearchRequest, using: str = "default") -> list[Match]:
     """Every matching section, best first (or newest first), before paging."""
     backend = connections[using].get_backend()
@@ -119,8 +123,11 @@ def search_sections(
     page.page_count = _pages(len(matches), paging)
     chosen = matches[(paging.page - 1) * paging.page_size : paging.page * paging.page_size]
     sections = _load_sections([m.section for m in chosen])
+    marks = engine_marks(request, list(sections.values()))
     page.hits = [
-        _hit(sections[m.section], m.score, request, script) for m in chosen if m.section in sections
+        _hit(sections[m.section], m.score, request, script, marks)
+        for m in chosen
+        if m.section in sections
     ]
     page.took_ms = (time.perf_counter() - started) * 1000
     return page
@@ -158,10 +165,11 @@ def search_releases(
         ]
     shown = [m for rid in release_ids for m in grouped[rid][:per_release]]
     sections = _load_sections([m.section for m in shown])
+    marks = engine_marks(request, list(sections.values()))
     phrases = request.query.positive
     for rid in release_ids:
         hits = [
-            _hit(sections[m.section], m.score, request, script)
+            _hit(sections[m.section], m.score, request, script, marks)
             for m in grouped[rid][:per_release]
             if m.section in sections
         ]
@@ -194,15 +202,32 @@ def _load_sections(ids: list[int]) -> dict[int, Section]:
     return {s.pk: s for s in rows}
 
 
+def engine_marks(request: SearchRequest, sections: list[Section], using: str = "default") -> Marks:
+    """The hits the search engine itself marked in ``sections``, if it marks them.
+
+    A cluster (Elasticsearch) returns its highlights, mapped back to the text as written; the
+    Whoosh backend leaves marking to ``search.highlight``, which applies the same unit rules.
+    """
+    backend = connections[using].get_backend()
+    if not hasattr(backend, "highlight_sections"):
+        return {}
+    return backend.highlight_sections(request, sections)
+
+
 def _hit(
-    section: Section, score: float, request: SearchRequest, script: Script | str
+    section: Section,
+    score: float,
+    request: SearchRequest,
+    script: Script | str,
+    marks: Marks | None = None,
 ) -> SectionHit:
     phrases = request.query.positive if request.scope == Scope.FULLTEXT else ()
+    heading_spans, text_spans = (marks or {}).get(section.pk, (None, None))
     return SectionHit(
         section=section,
         score=score,
-        heading=highlight(section.heading, phrases, script),
-        snippet=snippet(section.text, phrases, script),
+        heading=highlight(section.heading, phrases, script, heading_spans),
+        snippet=snippet(section.text, phrases, script, spans=text_spans),
     )
 
 

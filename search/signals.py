@@ -69,13 +69,14 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
         from django.conf import settings
 
         from search import index_retry
+        from search.errors import SearchUnavailable
         from search.indexing import record_index_state, sync_releases
         from search.whoosh_storage import IndexBusy
 
         ids = sorted(release_ids)
         try:
             sync_releases(ids, using=self.connections, wait=settings.SEARCH_LOCK_WAIT)
-        except IndexBusy:
+        except (IndexBusy, SearchUnavailable):
             log.info("search index busy: releases %s will be indexed when it is free", ids)
             index_retry.later(ids)
         except Exception as exc:  # the database is the record; a stale index is reported

@@ -24,6 +24,37 @@ KEY_WORDS = 24
 MAX_SHARE = 0.2
 
 
+class SimilarSectionsMixin:
+    """haystack's ``more_like_this`` answered by a backend's ``similar_sections`` (every
+    engine finds likeness its own way; haystack's callers get the same result objects)."""
+
+    def similar_sections(self, section: Any) -> list[Similar]:
+        raise NotImplementedError
+
+    def more_like_this(
+        self,
+        model_instance: Any,
+        additional_query_string: str | None = None,
+        start_offset: int = 0,
+        end_offset: int | None = None,
+        models: Any = None,
+        limit_to_registered_models: Any = None,
+        result_class: Any = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """haystack's more-like-this, answered by ``similar_sections`` (sections only)."""
+        from haystack.models import SearchResult
+
+        result_class = result_class or SearchResult
+        similar = self.similar_sections(model_instance)
+        chosen = similar[start_offset:end_offset]
+        meta = model_instance._meta
+        results = [
+            result_class(meta.app_label, meta.model_name, s.section, s.score) for s in chosen
+        ]
+        return {"results": results, "hits": len(similar)}
+
+
 @dataclass(frozen=True, slots=True)
 class Similar:
     """An indexed section like the source, with its score and region code."""

@@ -184,9 +184,25 @@ class XapianNgram(Peer):
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def peers() -> list[Peer]:
-    """The peers this machine can run, the brute-force floor first."""
+def peers(names: str = "all") -> list[Peer]:
+    """The peers this machine can run, the brute-force floor first.
+
+    ``names`` (``BENCH_PEERS``) narrows them: ``all``, ``none`` or names separated by commas
+    (``substring_scan``), so a 10× scaling run need not build every peer's index too.
+    """
     found: list[Peer] = [SubstringScan(), StockRecipe(), Fts5Trigram()]
     if XapianNgram.available():
         found.append(XapianNgram())
-    return found
+    wanted = {name.strip() for name in names.split(",") if name.strip()}
+    if not wanted or wanted == {"all"}:
+        return found
+    if wanted == {"none"}:
+        return []
+    known = {peer.name for peer in [*found, XapianNgram()]}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise ValueError(
+            f"BENCH_PEERS: unknown peer {', '.join(unknown)}; "
+            f"known: all, none, {', '.join(sorted(known))}"
+        )
+    return [peer for peer in found if peer.name in wanted]

@@ -90,6 +90,8 @@ def growth(small: dict, large: dict) -> list[str]:
     two meet (each fitted as a power of the corpus size through the two runs)."""
     x1, x2 = small["corpus"]["chars"], large["corpus"]["chars"]
     lines = [f"growth from {x1:,} to {x2:,} characters (×{x2 / x1:.1f}):"]
+    if not all("substring_scan" in run["peers"] for run in (small, large)):
+        return [*lines, "  (no substring-scan figures in both runs: BENCH_PEERS left it out)"]
     for key in ("p50", "p95"):
         ours1, ours2 = small["api_ms"][key], large["api_ms"][key]
         scan1 = small["peers"]["substring_scan"][f"{key}_ms"]

@@ -34,9 +34,10 @@ class Command(BaseCommand):
         size = options["releases"] or int(os.environ.get("BENCH_RELEASES") or DEFAULT_RELEASES)
         if size < 1:
             raise CommandError("BENCH_RELEASES must be a positive number")
+        peer_names = os.environ.get("BENCH_PEERS") or "all"
         try:
-            results = bench.run(size, self.stderr.write)
-        except CommandFailed as exc:
+            results = bench.run(size, self.stderr.write, peer_names)
+        except (CommandFailed, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(report.table(results))
         other = report.earlier_run(bench.bench_folder(), size)

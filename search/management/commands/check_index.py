@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from search.errors import SearchUnavailable
 from search.indexing import Drift, index_drift, repair_drift
 
 #: Section ids listed per kind of drift; the counts are always complete.
@@ -27,6 +28,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, repair: bool, **options: Any) -> None:
+        try:
+            self.check(repair=repair)
+        except SearchUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+
+    def check(self, *, repair: bool) -> None:
+        """Report the drift, and repair it when asked; fail if any is left."""
         started = time.perf_counter()
         drift = index_drift()
         self._report(drift, time.perf_counter() - started)

@@ -6,7 +6,9 @@ and an index that is already right costs a count, not a rebuild. The rebuild is
 ``search.indexing.rebuild_all`` (one pass, one commit, analysed on every core), not haystack's
 ``rebuild_index``, which commits batch after batch; both remain available. ``--rebuild``
 forces one. The new index is built beside the live one and swapped in, so the site keeps
-searching throughout (haystack's ``rebuild_index`` empties the index first).
+searching throughout (haystack's ``rebuild_index`` empties the index first): for Whoosh a new
+generation directory, for Elasticsearch a new index that the alias is moved to in one atomic
+request, after which releases published meanwhile are re-synced and the old index deleted.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from haystack import connections
 
+from search.errors import SearchUnavailable
 from search.indexing import index_state, rebuild_all
 
 
@@ -29,6 +33,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, check: bool, rebuild: bool, **options: Any) -> None:
+        try:
+            self.ensure(check=check, rebuild=rebuild)
+        except SearchUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+
+    def ensure(self, *, check: bool, rebuild: bool) -> None:
+        """Report, or rebuild when needed (or asked), and say what is live afterwards."""
         state = index_state()
         summary = f"{state.indexed} sections indexed, {state.expected} published"
         if state.healthy and not rebuild:
@@ -48,3 +59,7 @@ class Command(BaseCommand):
             f"search index rebuilt: {index_state().indexed} sections "
             f"({added} written in {took:.1f} s)"
         )
+        backend = connections["default"].get_backend()
+        if hasattr(backend, "live_indices"):
+            live = ", ".join(backend.live_indices())
+            self.stdout.write(f"alias {backend.alias} now points at {live}")
