@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEEDS := fixtures/seeds
 
-.PHONY: run test test-sqlite test-postgres postgres-deps bench load setup install migrate seed index browser-deps lint format messages serve-production clean
+.PHONY: run test test-sqlite test-postgres postgres-deps bench load load-postgres setup install migrate seed index browser-deps lint format messages serve-production clean
 
 run: setup ## Set up everything and serve on $(HOST):$(PORT)
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
@@ -42,6 +42,13 @@ bench: install ## Speed and recall at scale, against the peers; writes var/bench
 load: install ## Load test (locust vs gunicorn); prints p95 per endpoint, 5xx count and drift
 	$(BIN)/python -m pip install --quiet -e '.[load]'
 	$(BIN)/python manage.py load_test $(LOAD_ARGS)
+
+# The same against a throwaway local PostgreSQL server, with 8 staff publishing at once: the
+# concurrent writers SQLite serialises.
+load-postgres: install postgres-deps ## Load test on PostgreSQL with many concurrent publishers
+	$(BIN)/python -m pip install --quiet -e '.[load,postgres]'
+	$(BIN)/python -m tests.postgres_cluster sh -c \
+	  '$(BIN)/python manage.py load_test --publishers 8 --database-url "$$DATABASE_URL" $(LOAD_ARGS)'
 
 setup: install migrate seed index
 	@$(BIN)/python manage.py ensure_admin

@@ -65,7 +65,7 @@ class Reader(HttpUser):
 class Publisher(HttpUser):
     """Staff uploading a small bulk file through the admin and publishing it."""
 
-    fixed_count = 2
+    fixed_count = int(os.environ.get("LOAD_PUBLISHERS", "2"))
     wait_time = between(1.0, 3.0)
 
     def on_start(self) -> None:

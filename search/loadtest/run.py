@@ -39,6 +39,8 @@ class LoadResult:
     seconds: int
     users: int
     workers: int
+    publishers: int = 2
+    database: str = "sqlite"
     rows: list[dict] = field(default_factory=list)  # locust's per-endpoint statistics
     failures: list[dict] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)  # from gunicorn's access log
@@ -55,10 +57,15 @@ class LoadResult:
         return self.server_errors == 0 and not self.failures and self.drift_ok
 
 
-def prepare(folder: Path, *, publish_files: int) -> tuple[Instance, str]:
-    """A fresh instance with the seeds and corpus, a staff account and files to publish."""
+def prepare(folder: Path, *, publish_files: int, database_url: str = "") -> tuple[Instance, str]:
+    """A fresh instance with the seeds and corpus, a staff account and files to publish.
+
+    ``database_url`` (an empty PostgreSQL database) replaces the instance's own SQLite file.
+    """
     instance = Instance(folder)
     instance.reset()
+    if database_url:
+        instance.env["DATABASE_URL"] = database_url
     base = Path(settings.BASE_DIR) / "fixtures"
     instance.manage("migrate", "--noinput")
     instance.manage("import_releases", "--publish", str(base / "seeds"), str(base / "corpora"))
@@ -76,11 +83,19 @@ def prepare(folder: Path, *, publish_files: int) -> tuple[Instance, str]:
 
 
 def run(
-    folder: Path, *, seconds: int, users: int, workers: int, publish_files: int = 400
+    folder: Path,
+    *,
+    seconds: int,
+    users: int,
+    workers: int,
+    publishers: int = 2,
+    database_url: str = "",
+    publish_files: int = 400,
 ) -> LoadResult:
     """Prepare, serve, load for ``seconds``, stop, check; return the figures."""
-    instance, password = prepare(folder, publish_files=publish_files)
-    result = LoadResult(seconds, users, workers)
+    instance, password = prepare(folder, publish_files=publish_files, database_url=database_url)
+    database = database_url.split(":", 1)[0] if database_url else "sqlite"
+    result = LoadResult(seconds, users, workers, publishers, database)
     port = _free_port()
     env = {
         **instance.env,
@@ -128,6 +143,7 @@ def run(
                     "LOAD_PUBLISH_DIR": str(folder / "publish"),
                     "LOAD_USER": "loadstaff",
                     "LOAD_PASSWORD": password,
+                    "LOAD_PUBLISHERS": str(publishers),
                 },
                 check=False,
                 capture_output=True,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from documents.gazetteer import lookup
 from documents.ingest import parse_text
 from documents.ingest.metadata import parse_date
@@ -129,3 +131,30 @@ def test_report_marks_targets_and_growth():
     assert "faster at both sizes but grows as fast as the scan" in faster
     _title, slower, _ = growth(_results(1000, 10.0, 5.0), _results(3000, 40.0, 15.0))
     assert "does not catch up" in slower
+
+
+def test_bench_peers_can_be_narrowed_by_name():
+    from search.bench.peers import peers
+
+    assert [p.name for p in peers("substring_scan")] == ["substring_scan"]
+    assert peers("none") == []
+    assert [p.name for p in peers("all")][:3] == ["substring_scan", "stock_recipe", "fts5_trigram"]
+    with pytest.raises(ValueError, match="unknown peer nope"):
+        peers("substring_scan,nope")
+
+
+def test_growth_says_when_a_run_has_no_scan_figures():
+    small, large = _results(1_000_000, 10.0, 20.0), _results(3_000_000, 14.0, 60.0)
+    large["peers"] = {}
+    lines = growth(small, large)
+    assert "BENCH_PEERS left it out" in lines[-1]
+
+
+def test_load_test_refuses_bad_arguments():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--publishers must be at least 1"):
+        call_command("load_test", "--publishers", "0")
+    with pytest.raises(CommandError, match="must be a postgres:// URL"):
+        call_command("load_test", "--database-url", "mysql://x/y")

@@ -26,19 +26,39 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=20, help="simulated readers (20)")
         parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
         parser.add_argument(
+            "--publishers", type=int, default=2, help="staff publishing at once (2)"
+        )
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="an empty database for the instance (postgres://…); default its own SQLite",
+        )
+        parser.add_argument(
             "--folder", type=Path, default=None, help="instance folder (<data>/load/instance)"
         )
 
     def handle(self, *args: Any, seconds: int, users: int, workers: int, **options: Any) -> None:
+        publishers = options["publishers"]
+        if seconds < 1 or users < 1 or workers < 1 or publishers < 1:
+            raise CommandError("--seconds, --users, --workers and --publishers must be at least 1")
+        database_url = options["database_url"].strip()
+        if database_url and not database_url.startswith(("postgres://", "postgresql://")):
+            raise CommandError("--database-url must be a postgres:// URL of an empty database")
         if importlib.util.find_spec("locust") is None:
             raise CommandError("locust is not installed: pip install -e '.[load]' (or make load)")
-        if seconds < 1 or users < 1 or workers < 1:
-            raise CommandError("--seconds, --users and --workers must be at least 1")
         folder = options["folder"] or settings.DATA_DIR / "load" / "instance"
         self.stdout.write(f"preparing an instance in {folder} (seeds + corpus) …")
-        result = run(folder, seconds=seconds, users=users, workers=workers)
+        result = run(
+            folder,
+            seconds=seconds,
+            users=users,
+            workers=workers,
+            publishers=publishers,
+            database_url=database_url,
+        )
         self.stdout.write(
-            f"\n{seconds} s, {users} readers + 2 publishing staff, gunicorn with {workers} workers"
+            f"\n{seconds} s, {users} readers + {publishers} publishing staff, gunicorn with "
+            f"{workers} workers, database: {result.database}"
         )
         self.stdout.write(
             f"{'endpoint':<27}{'requests':>9}{'failed':>8}{'p50':>7}{'p95':>7}{'max':>8}  (ms)"
