@@ -54,18 +54,20 @@ def elasticsearch_engine(django_db_setup, django_db_blocker) -> Iterator[Engine]
     """The session's data in a fresh alias on the cluster; the default connection uses it."""
     entry = elasticsearch_connection(ELASTICSEARCH_URL, f"portal-test-{secrets.token_hex(4)}")
     saved = connections.connections_info["default"]
-    with override_settings(HAYSTACK_CONNECTIONS={"default": entry}):
-        connections.connections_info["default"] = entry
-        connections.reload("default")
-        backend = connections["default"].get_backend()
-        try:
-            with django_db_blocker.unblock():
-                rebuild_all()
-            yield Engine("elasticsearch")
-        finally:
-            backend.conn.indices.delete(index=f"{entry['INDEX_NAME']}-*", ignore=[404])
-            connections.connections_info["default"] = saved
+    try:
+        with override_settings(HAYSTACK_CONNECTIONS={"default": entry}):
+            connections.connections_info["default"] = entry
             connections.reload("default")
+            backend = connections["default"].get_backend()
+            try:
+                with django_db_blocker.unblock():
+                    rebuild_all()
+                yield Engine("elasticsearch")
+            finally:
+                backend.conn.indices.delete(index=f"{entry['INDEX_NAME']}-*", ignore=[404])
+    finally:  # after the settings are back: the engine reads its options from them
+        connections.connections_info["default"] = saved
+        connections.reload("default")
 
 
 @pytest.mark.skipif(not ELASTICSEARCH_URL, reason=NO_CLUSTER)

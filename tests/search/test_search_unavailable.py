@@ -31,14 +31,14 @@ def unreachable_cluster() -> Iterator[None]:
     entry = elasticsearch_connection(f"http://127.0.0.1:{closed_port()}", "portal-down")
     entry["TIMEOUT"] = 2
     saved = connections.connections_info["default"]
-    with override_settings(HAYSTACK_CONNECTIONS={"default": entry}):
-        connections.connections_info["default"] = entry
-        connections.reload("default")
-        try:
-            yield
-        finally:
-            connections.connections_info["default"] = saved
+    try:
+        with override_settings(HAYSTACK_CONNECTIONS={"default": entry}):
+            connections.connections_info["default"] = entry
             connections.reload("default")
+            yield
+    finally:  # after the settings are back: the engine reads its options from them
+        connections.connections_info["default"] = saved
+        connections.reload("default")
 
 
 def test_search_page_says_the_search_service_is_down(client, unreachable_cluster):

@@ -29,11 +29,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, repair: bool, **options: Any) -> None:
         try:
-            self.check(repair=repair)
+            self.compare(repair=repair)
         except SearchUnavailable as exc:
             raise CommandError(str(exc)) from exc
 
-    def check(self, *, repair: bool) -> None:
+    def compare(self, *, repair: bool) -> None:
         """Report the drift, and repair it when asked; fail if any is left."""
         started = time.perf_counter()
         drift = index_drift()
