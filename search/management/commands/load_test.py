@@ -78,6 +78,9 @@ class Command(BaseCommand):
                 f"FAILED {failure.get('Method', '')} {failure.get('Name', '')}: "
                 f"{failure.get('Error', '')} × {failure.get('Occurrences', '')}"
             )
-        self.stdout.write(f"index check afterwards: {result.drift_output}")
+        self.stdout.write(
+            f"index check afterwards ({result.catch_up_s} s after the load stopped): "
+            f"{result.drift_output}"
+        )
         if not result.ok:
             raise CommandError("the load test found server errors, failed requests or drift")
