@@ -16,6 +16,7 @@ from typing import Any
 from search.analysis import normalise_with_offsets
 from search.es_query import phrase_query
 from search.exact_search import PhraseCheck
+from search.highlight import merge_spans as merge
 
 PRE_TAG = "\ue000"
 POST_TAG = "\ue001"
@@ -63,17 +64,6 @@ def tagged_spans(fragment: str) -> list[tuple[int, int]]:
         else:
             position += 1
     return merge(spans)
-
-
-def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted spans with touching or overlapping ones joined."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def hit_spans(hit: dict[str, Any]) -> list[tuple[int, int]]:

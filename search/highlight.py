@@ -33,10 +33,11 @@ def find_spans(text: str, phrases: Iterable[Phrase]) -> list[tuple[int, int]]:
         for match in phrase_pattern(list(phrase.units)).finditer(norm):
             if match.end() > match.start():
                 spans.append((where[match.start()], where[match.end() - 1] + 1))
-    return _merge(spans)
+    return merge_spans(spans)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with touching or overlapping ones joined."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
