@@ -26,6 +26,7 @@ import json
 import logging
 import shutil
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ META_FILE = "portal-index.json"
 PARALLEL_MIN_SECTIONS = 200
 #: Postings each writer (and each sub-process) buffers in memory before spilling sorted runs.
 WRITER_LIMIT_MB = 256
+#: Tries at opening the index while other processes commit to it.
+SETUP_ATTEMPTS = 5
 
 __all__ = ["IndexBusy", "PortalWhooshBackend", "PortalWhooshEngine", "index_fingerprint"]
 
@@ -84,8 +87,18 @@ class PortalWhooshBackend(SimilarSectionsMixin, WhooshSearchBackend):
         return content_field_name, schema
 
     def setup(self) -> None:
+        """haystack's ``setup``, retried when another process's commit replaced the index's
+        table of contents between Whoosh listing it and opening it (a new thread's first
+        write, e.g. the retry thread's, can land exactly there)."""
         whoosh_storage.ensure_layout(self.path)
-        super().setup()
+        for attempt in range(SETUP_ATTEMPTS):
+            try:
+                super().setup()
+                break
+            except FileNotFoundError:
+                if attempt == SETUP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         meta = self.meta_path()
         if not meta.exists() and self.index.doc_count() == 0:
             self.write_meta()
