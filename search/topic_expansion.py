@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
-from documents.topics import Topic, thesaurus
 
+from documents.topics import Topic, thesaurus
 from search.analysis import query_units
 from search.query import ParsedQuery, Phrase
 
