@@ -7,6 +7,7 @@ developer's ``var/``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,23 +91,29 @@ def staff_client(client, db):
 
 
 @pytest.fixture
-def live_seeds(transactional_db) -> dict[str, object]:
+def live_seeds(transactional_db) -> Iterator[dict[str, object]]:
     """Exactly the five seeds, for tests that need a live server.
 
     The first such test still sees the session's data (seeds and corpus), later ones a flushed
     database; every one starts from the same five. The flush bypasses signals, so the search
-    index is rebuilt to match the database.
+    index is rebuilt to match the database. Afterwards every release (the five and whatever
+    the test uploaded) is deleted through the ORM, so the index follows the database down
+    before the flush: a later test must not find sections of releases that no longer exist.
     """
     from django.db import transaction
 
     from documents.models import Release
+    from search import index_retry
     from search.indexing import rebuild_all
 
     with transaction.atomic():
         Release.objects.all().delete()
     seeds = import_seeds()
     rebuild_all()
-    return seeds
+    yield seeds
+    index_retry.wait_idle(60)
+    with transaction.atomic():
+        Release.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)
