@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 
 from documents.figures import Figure as ExtractedFigure
 from documents.figures import extract_figures
@@ -56,28 +58,61 @@ def analysis_version() -> str:
 def sync_topics() -> dict[str, Topic]:
     """Make the Topic table equal to the thesaurus; return its rows by slug.
 
-    One query when nothing changed (the usual case, once per imported release).
+    One query when nothing changed (the usual case, once per imported release). When it did
+    change, many importers may notice at once (a new deployment, a flushed database): one of
+    them writes the table while the rest wait for it and then find nothing left to do. The
+    writes lock no row the others' section tags point at unless a topic's name changes, so
+    concurrent imports on PostgreSQL cannot deadlock on the topics' foreign keys.
     """
     wanted = {
         topic.slug: (topic.name, topic.description[:300], position)
         for position, topic in enumerate(thesaurus().topics)
     }
-    rows = {row.slug: row for row in Topic.objects.all()}
-    current = {slug: (r.name, r.description, r.position) for slug, r in rows.items()}
-    if current == wanted:
+    rows = _topic_rows()
+    if _as_wanted(rows) == wanted:
         return rows
     with transaction.atomic():
+        _one_writer_at_a_time("documents.sync_topics")
+        rows = _topic_rows()  # another importer may have written it while we waited
+        current = _as_wanted(rows)
+        if current == wanted:
+            return rows
         Topic.objects.exclude(slug__in=wanted).delete()
-        # Names are unique: park changed rows under their slug first, so two topics may swap.
-        changed = [s for s in wanted if s in rows and current[s] != wanted[s]]
-        for slug in changed:
-            Topic.objects.filter(slug=slug).update(name=f"~{slug}")
+        # Names are unique: park renamed rows under their slug first, so two topics may swap.
+        renamed = [s for s in wanted if s in current and current[s][0] != wanted[s][0]]
+        Topic.objects.filter(slug__in=renamed).update(name=Concat(Value("~"), "slug"))
         for slug, (name, description, position) in wanted.items():
-            Topic.objects.update_or_create(
-                slug=slug,
-                defaults={"name": name, "description": description, "position": position},
-            )
+            if slug in current and current[slug] != wanted[slug]:
+                Topic.objects.filter(slug=slug).update(
+                    name=name, description=description, position=position
+                )
+        Topic.objects.bulk_create(
+            Topic(slug=slug, name=name, description=description, position=position)
+            for slug, (name, description, position) in wanted.items()
+            if slug not in current
+        )
+    return _topic_rows()
+
+
+def _topic_rows() -> dict[str, Topic]:
     return {row.slug: row for row in Topic.objects.all()}
+
+
+def _as_wanted(rows: dict[str, Topic]) -> dict[str, tuple[str, str, int]]:
+    return {slug: (r.name, r.description, r.position) for slug, r in rows.items()}
+
+
+def _one_writer_at_a_time(name: str) -> None:
+    """Hold a database-wide lock called ``name`` until the current transaction ends.
+
+    PostgreSQL takes concurrent writers side by side, so they queue on an advisory lock;
+    SQLite's writers already queue (``IMMEDIATE`` transactions), as do other databases'
+    through the unique slugs (a second writer's insert fails instead of doubling a topic).
+    """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
 def analyse_release(release: Release, topics: dict[str, Topic] | None = None) -> Analysed:

@@ -22,7 +22,7 @@ from documents.ingest.formats import EXTRACTABLE_SUFFIXES, Reader, choose_reader
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.models import Region, Release, Section
 from documents.near_duplicates import store_fingerprints
-from documents.section_analysis import analyse_release
+from documents.section_analysis import analyse_release, sync_topics
 from search.indexing import open_stream
 
 log = logging.getLogger(__name__)
@@ -265,11 +265,12 @@ def store_release(
     suffix = PurePath(filename).suffix.lower()[:10] or ".bin"
     release.original.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(original), save=False)
     try:
+        topics = sync_topics()  # before the import's transaction: a change locks briefly
         with transaction.atomic():
             release.save()
             Section.objects.bulk_create(_sections(release, parsed))
             store_fingerprints(release)
-            analyse_release(release)
+            analyse_release(release, topics)
     except Exception:
         release.original.delete(save=False)
         raise
@@ -356,6 +357,7 @@ def _replace_parsed(
     if clash.exists():
         message = f"更改后与发布稿 #{clash.first().pk} 内容相同，未保存。"
         return ImportResult(name, Outcome.DUPLICATE, message, clash.first())
+    topics = sync_topics()  # before the transaction: a change locks briefly
     with transaction.atomic():
         release.text = parsed.body_text
         release.content_hash = parsed.content_hash
@@ -364,7 +366,7 @@ def _replace_parsed(
         release.sections.all().delete()
         Section.objects.bulk_create(_sections(release, parsed))
         store_fingerprints(release)
-        analyse_release(release)
+        analyse_release(release, topics)
     return ImportResult(name, Outcome.IMPORTED, "", release, parsed.warnings, parsed)
 
 
