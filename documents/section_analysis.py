@@ -61,7 +61,7 @@ def sync_topics() -> dict[str, Topic]:
     One query when nothing changed (the usual case, once per imported release). When it did
     change, many importers may notice at once (a new deployment, a flushed database): one of
     them writes the table while the rest wait for it and then find nothing left to do. The
-    writes lock no row the others' section tags point at unless a topic's name changes, so
+    writes lock no row the others' section tags point at unless a topic is renamed or removed, so
     concurrent imports on PostgreSQL cannot deadlock on the topics' foreign keys.
     """
     wanted = {
