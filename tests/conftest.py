@@ -91,26 +91,47 @@ def staff_client(client, db):
 
 
 @pytest.fixture
-def live_seeds(transactional_db) -> Iterator[dict[str, object]]:
+def live_seeds(transactional_db) -> dict[str, object]:
     """Exactly the five seeds, for tests that need a live server.
 
-    The first such test still sees the session's data (seeds and corpus), later ones a flushed
-    database; every one starts from the same five. The flush bypasses signals, so the search
-    index is rebuilt to match the database. Afterwards every release (the five and whatever
-    the test uploaded) is deleted through the ORM, so the index follows the database down
-    before the flush: a later test must not find sections of releases that no longer exist.
+    The first such test still sees the session's data (seeds and corpus), later ones an empty
+    database (``_index_follows_the_flush``); every one starts from the same five.
     """
     from django.db import transaction
 
     from documents.models import Release
-    from search import index_retry
     from search.indexing import rebuild_all
 
     with transaction.atomic():
         Release.objects.all().delete()
     seeds = import_seeds()
     rebuild_all()
-    yield seeds
+    return seeds
+
+
+@pytest.fixture(autouse=True)
+def _index_follows_the_flush(request) -> Iterator[None]:
+    """After a transactional test, delete its releases through the ORM before the flush.
+
+    pytest-django empties the tables of a transactional test afterwards without sending
+    signals, which would leave the search index holding sections of releases that no longer
+    exist for every later test. Deleting through the ORM first lets the signal processor take
+    them out of the index, as in production.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction", False)
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so its flush comes after us
+    yield
+    from django.db import transaction
+
+    from documents.models import Release
+    from search import index_retry
+
     index_retry.wait_idle(60)
     with transaction.atomic():
         Release.objects.all().delete()

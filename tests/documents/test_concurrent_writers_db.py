@@ -21,7 +21,7 @@ from documents.models import Release, Section, Topic
 from documents.services import Outcome, import_release
 from documents.topics import thesaurus
 from search import index_retry
-from search.indexing import index_drift, repair_drift
+from search.indexing import index_drift
 from search.service import match
 from tests.reliability.instances import excerpt
 from tests.search.scan import forget_searchers, request
@@ -42,9 +42,8 @@ pytestmark = [
 
 
 def test_eight_writers_at_once_store_publish_and_index_everything():
-    # Start from an index that equals the database: a transactional test's flush bypasses
-    # the signals, so an earlier one may have left sections of releases that are gone.
-    repair_drift(index_drift())
+    # An index that equals the database to start with (tests/conftest.py keeps it so across
+    # the flushes of earlier transactional tests).
     forget_searchers()
     assert index_drift().total == 0
     # As on a new deployment (or a new thesaurus): the first importers find the topic table

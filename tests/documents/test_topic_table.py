@@ -7,16 +7,12 @@ nothing changed (every import asks).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from documents.models import Section, Topic
 from documents.section_analysis import sync_topics
-from documents.topics import thesaurus
-
-SHIPPED = Path(__file__).resolve().parents[2] / "fixtures" / "topics.yaml"
+from documents.topics import thesaurus, thesaurus_path
 
 
 @pytest.fixture
@@ -30,26 +26,26 @@ def edited_thesaurus(settings, tmp_path):
         thesaurus.cache_clear()
 
     yield write
-    settings.PORTAL_TOPICS_FILE = None
+    settings.PORTAL_TOPICS_FILE = None  # the table itself is rolled back with the test
     thesaurus.cache_clear()
-    sync_topics()
 
 
 def shipped_entries() -> list[dict]:
-    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    return yaml.safe_load(thesaurus_path().read_text(encoding="utf-8"))
+
+
+def tagged_sections(slug: str) -> set[int]:
+    return set(Section.objects.filter(topics__slug=slug).values_list("pk", flat=True))
 
 
 @pytest.mark.django_db
 def test_an_edited_thesaurus_reaches_the_table_and_keeps_the_tags_of_renamed_topics(
     seeds, edited_thesaurus
 ):
-    before = {t.slug: t for t in Topic.objects.all()}
-    tagged = {
-        slug: set(Section.objects.filter(topics__slug=slug).values_list("pk", flat=True))
-        for slug in before
-    }
     entries = shipped_entries()
     first, second, dropped = entries[0], entries[1], entries[-1]
+    before = {t.slug: t for t in Topic.objects.all()}
+    tagged = {slug: tagged_sections(slug) for slug in (first["slug"], second["slug"])}
     first["name"], second["name"] = second["name"], first["name"]  # two topics swap names
     first["description"] = "改过的说明"
     entries.remove(dropped)
@@ -65,10 +61,7 @@ def test_an_edited_thesaurus_reaches_the_table_and_keeps_the_tags_of_renamed_top
     assert dropped["slug"] not in rows
     for slug in (first["slug"], second["slug"]):  # same row, same tags: only the name changed
         assert rows[slug].pk == before[slug].pk
-        assert (
-            set(Section.objects.filter(topics__slug=slug).values_list("pk", flat=True))
-            == (tagged[slug])
-        )
+        assert tagged_sections(slug) == tagged[slug]
     assert tagged[first["slug"]], "the shipped first topic tags some seed section"
 
 

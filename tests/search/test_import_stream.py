@@ -20,7 +20,6 @@ from search.indexing import (
     ReleaseStream,
     index_state,
     open_stream,
-    rebuild_all,
     sync_releases,
 )
 from search.service import match
@@ -113,7 +112,6 @@ def test_a_bulk_import_outside_a_transaction_is_streamed_and_consistent(monkeypa
     monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
     with transaction.atomic():
         Release.objects.all().delete()
-    rebuild_all()  # an earlier transactional test's flush bypassed the signals
     opened: list[ReleaseStream] = []
     real_open = indexing.open_stream
 

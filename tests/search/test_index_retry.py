@@ -3,7 +3,7 @@
 The sync after commit waits ``SEARCH_LOCK_WAIT`` seconds for the write lock, then hands the
 release to the process's retry thread, which indexes it once the other writer is done. The
 thread reads the database on its own connection, so the data must be committed: these tests
-use a transactional database (and rebuild the index first, as flushes bypass the signals).
+use a transactional database.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from haystack import connections
 from documents.models import Release
 from documents.services import import_release
 from search import index_retry
-from search.indexing import index_drift, rebuild_all
+from search.indexing import index_drift
 from tests.conftest import seed_text
 from tests.search.scan import another_writer, forget_searchers
 
@@ -25,7 +25,6 @@ TOKEN = "壬癸子丑"  # occurs in no seed and in no corpus document
 
 @pytest.mark.django_db(transaction=True)
 def test_a_publish_during_another_write_returns_at_once_and_is_indexed_after_it(settings):
-    rebuild_all()
     forget_searchers()
     settings.SEARCH_LOCK_WAIT = 0
     backend = connections["default"].get_backend()
