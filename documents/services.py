@@ -82,7 +82,9 @@ def parse_upload(data: bytes, filename: str, *, title_hint: str = "") -> ParsedU
     """Extract (HTML/DOCX/PDF) or decode (text) one file, as its bytes say; raises IngestError."""
     if choose_reader(data, filename) is not Reader.TEXT:
         extracted = extract_text(data, filename)
-        parsed = parse_text(extracted.text, title_hint=title_hint or extracted.title)
+        parsed = parse_text(
+            extracted.text, title_hint=title_hint or extracted.title, hints=extracted.hints
+        )
         label = "/".join(filter(None, [extracted.format, extracted.encoding]))
         return ParsedUpload(parsed, label, extracted.warnings + parsed.warnings)
     parsed = parse_release(data, title_hint=title_hint)

@@ -20,16 +20,34 @@ from documents import gazetteer as gz
 from documents.ingest import patterns as pt
 from documents.ingest.clean import CleanedText
 from documents.ingest.errors import IngestError, require_unicode
+from documents.ingest.hints import NO_HINTS, PageHints
 from documents.script import fold, fold_aligned
 
 
 class Kind(StrEnum):
-    """The kinds of release the portal distinguishes."""
+    """The kinds of release the portal distinguishes, as readers of policy libraries know them.
+
+    法规规章 (条例、规定、办法、实施细则), 规范性文件 (通知、意见、方案、决定、公告), 政府工作报告,
+    新闻发布会, 政策解读, 新闻报道, 其他. The older values keep their spelling (the API uses them).
+    """
 
     PRESS_CONFERENCE = "press_conference"
     NEWS = "news"
     WORK_REPORT = "work_report"
+    REGULATION = "regulation"
+    NORMATIVE = "normative"
+    INTERPRETATION = "interpretation"
     OTHER = "other"
+
+
+class Validity(StrEnum):
+    """Whether a regulation is in force, as its source says (never guessed)."""
+
+    CURRENT = "current"  # 现行有效
+    AMENDED = "amended"  # 已修改
+    REPEALED = "repealed"  # 已废止
+    NOT_YET = "not_yet"  # 尚未生效
+    UNKNOWN = ""
 
 
 class Precision(StrEnum):
@@ -49,6 +67,20 @@ class PublishedDate:
     precision: Precision
     text: str = ""  # the date as the release writes it
     year_inferred: bool = False
+
+
+UNKNOWN_DATE = PublishedDate(None, Precision.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldFlag:
+    """A doubt about one detected field, shown next to that field in the upload preview.
+
+    ``field`` names a ``ReleaseMetadata`` field (``title``, ``kind``, ``published`` …).
+    """
+
+    field: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +108,15 @@ class ReleaseMetadata:
     editor: str
     body_start: int  # paragraphs before this index are title and subtitle
     warnings: tuple[str, ...] = field(default=())
+    issuer: str = ""  # 发文机关
+    doc_number: str = ""  # 文号 as written (〔2024〕3号 …)
+    written: PublishedDate = UNKNOWN_DATE  # 成文日期
+    meeting: PublishedDate = UNKNOWN_DATE  # the meeting a report or speech was given at
+    validity: Validity = Validity.UNKNOWN
+    source_url: str = ""
+    speaker: str = ""  # who gave a report or speech (省长 某某)
+    kind_evidence: str = ""  # why the kind was chosen, for the preview
+    flags: tuple[FieldFlag, ...] = field(default=())  # doubts tied to one field each
 
 
 _NATION_TITLE = re.compile(r"国务院|全国人民代表大会|全国人大|中华人民共和国|中央人民政府|全国政协")
@@ -103,6 +144,7 @@ def detect_metadata(
     has_qa: bool | None = None,
     region_hint: str = "",
     date_hint: str = "",
+    hints: PageHints = NO_HINTS,
 ) -> ReleaseMetadata:
     """Detect a release's metadata from its cleaned text.
 

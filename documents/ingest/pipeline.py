@@ -11,6 +11,7 @@ from functools import lru_cache
 from documents.ingest.clean import CleanedText, clean_text
 from documents.ingest.decode import DecodedText, decode_bytes
 from documents.ingest.errors import IngestError
+from documents.ingest.hints import NO_HINTS, PageHints
 from documents.ingest.metadata import ReleaseMetadata, detect_metadata
 from documents.ingest.sections import ParsedSection, SectionKind, parse_sections
 
@@ -60,17 +61,24 @@ def parse_release(data: bytes, *, title_hint: str = "") -> ParsedRelease:
 
 
 def parse_text(
-    text: str, *, title_hint: str = "", region_hint: str = "", date_hint: str = ""
+    text: str,
+    *,
+    title_hint: str = "",
+    region_hint: str = "",
+    date_hint: str = "",
+    hints: PageHints = NO_HINTS,
 ) -> ParsedRelease:
     """The same pipeline for text that is already decoded (bulk rows, extracted HTML …).
 
-    Bulk rows may name their region and date in columns: those hints win where they can be read.
+    Bulk rows may name their region and date in columns, and pages state their own metadata
+    (``hints``): those win over the text where they can be read.
     """
-    return _parse(text, None, title_hint, {"region_hint": region_hint, "date_hint": date_hint})
+    extra = {"region_hint": region_hint, "date_hint": date_hint, "hints": hints}
+    return _parse(text, None, title_hint, extra)
 
 
 def _parse(
-    text: str, decoded: DecodedText | None, title_hint: str, hints: dict[str, str] | None = None
+    text: str, decoded: DecodedText | None, title_hint: str, hints: dict | None = None
 ) -> ParsedRelease:
     hints = hints or {}
     cleaned = clean_text(text)

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from documents.ingest.hints import NO_HINTS, PageHints
+
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
@@ -15,7 +17,9 @@ class Extracted:
 
     ``text`` holds paragraphs separated by blank lines; ``encoding`` is a human label
     (``"GB18030"``) for formats that carry one, else ``""``; ``title`` is the title the
-    document declares about itself (``""`` when none), to be used only as a hint.
+    document declares about itself (``""`` when none), to be used only as a hint;
+    ``hints`` holds the rest of what the document states about itself (an HTML page's meta
+    tags and 信息索引表).
     """
 
     text: str
@@ -23,6 +27,7 @@ class Extracted:
     encoding: str = ""
     title: str = ""
     warnings: tuple[str, ...] = ()
+    hints: PageHints = NO_HINTS
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str:
