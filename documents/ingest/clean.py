@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from documents.ingest.errors import require_unicode
+from documents.ingest.furniture import Family, classify
 from documents.script import fold_aligned
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -42,11 +43,18 @@ _DATE_TOKEN = re.compile(
     r"^(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}:\d{2}(?::\d{2})?|"
     r"(?:发布|发表|更新|成文|印发)?(?:时间|日期)[:：].*)$"
 )
-_KEY_VALUE = re.compile(
-    r"^[(（\[【]?\s*(来源|稿源|信息来源|文章来源|出处|作者|撰稿|撰文|文|记者|通讯员|"
-    r"责任编辑|责编|编辑|审核|审校|校对|主编|编审|摄影|图|供图|发布机构|发布单位)"
-    r"\s*[:：]\s*(.+?)\s*[)）\]】]?$"
+_KEY_NAMES = (
+    r"来源|稿源|信息来源|文章来源|新闻来源|出处|作者|撰稿|撰文|文|文字|图文|记者|通讯员|"
+    r"责任编辑|责编|编辑|网络编辑|值班编辑|审核|审校|校对|主编|编审|终审|初审|复审|摄影|图|供图|"
+    r"发布机构|发布单位|发布者|发布人|信息提供|供稿|提供单位"
 )
+_KEY_VALUE = re.compile(rf"^[(（\[【]?\s*({_KEY_NAMES})\s*[:：]\s*(.+?)\s*[)）\]】]?$")
+# A key whose value the page put on the next line (``来源：`` ⏎ ``某某日报``).
+_KEY_ONLY = re.compile(
+    rf"^[(（\[【]?\s*({_KEY_NAMES}|发布时间|发布日期|时间|日期)\s*[:：]?\s*[)）\]】]?$"
+)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKUP_COMMENT = re.compile(r"^<!--.*-->$")
 _BYLINE = re.compile(r"^[(（]\s*(记者|通讯员|实习生|本报记者|特约记者)\s+([^()（）]{2,40})[)）]$")
 _TRAILING_BYLINE = re.compile(r"[(（]\s*(记者|通讯员|本报记者)\s+([^()（）]{2,30})[)）]\s*$")
 _LEAD_BYLINE = re.compile(
@@ -71,8 +79,21 @@ _ROLES = {
     "信息来源": "source",
     "文章来源": "source",
     "出处": "source",
+    "新闻来源": "source",
     "发布机构": "source",
     "发布单位": "source",
+    "发布者": "source",
+    "发布人": "source",
+    "信息提供": "source",
+    "供稿": "source",
+    "提供单位": "source",
+    "文字": "author",
+    "图文": "author",
+    "网络编辑": "editor",
+    "值班编辑": "editor",
+    "终审": "editor",
+    "初审": "editor",
+    "复审": "editor",
     "作者": "author",
     "撰稿": "author",
     "撰文": "author",
@@ -127,7 +148,9 @@ def clean_text(raw: str) -> CleanedText:
     raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # A line holding only invisible characters (a stray zero-width space) is no paragraph
     # break: drop it so the lines around it can still join.
-    lines = [normalise_line(line) for line in raw_lines if not _only_invisible(line)]
+    lines = [
+        _without_markup(normalise_line(line)) for line in raw_lines if not _only_invisible(line)
+    ]
     for block in _join_soft_wraps(_drop_furniture(lines, state)):
         state.add_paragraph(block)
     state.finish()
@@ -188,17 +211,50 @@ class _Collector:
         )
 
 
+def _without_markup(line: str) -> str:
+    """Markdown heading marks and markup comments are layout, not words (a ``.md`` upload)."""
+    if _MARKUP_COMMENT.match(line):
+        return ""
+    return _MARKDOWN_HEADING.sub("", line)
+
+
 def _drop_furniture(lines: list[str], state: _Collector) -> list[str]:
     """Return lines with furniture replaced by blanks; metadata goes to ``state``."""
     kept: list[str] = []
     expect_caption = False
     in_disclaimer = False
+    pending_key = ""
     for line in lines:
         if not line:
             kept.append("")
             in_disclaimer = False
             continue
         folded = fold_aligned(line)
+        if pending_key:
+            key, pending_key = pending_key, ""
+            if _is_short_value(line) and len(line) <= 30 and not _looks_like_date_key(key):
+                state.note(_ROLES.get(key, "source"), line)
+                kept.append("")
+                continue
+            if _looks_like_date_key(key) and _DATE_TOKEN.match(folded.split()[0]):
+                state.note("dateline", line)
+                kept.append("")
+                continue
+        key_only = _KEY_ONLY.match(folded)
+        if key_only:
+            state.removed.append(line)
+            pending_key = key_only.group(1)
+            kept.append("")
+            continue
+        family = classify(folded)
+        if family is Family.CREDIT:
+            state.note("caption", line)
+            kept.append("")
+            continue
+        if family is not None:
+            state.removed.append(line)
+            kept.append("")
+            continue
         if in_disclaimer or _DISCLAIMER.match(folded) or _LICENCE_LINE.match(line):
             state.removed.append(line)
             in_disclaimer = True
@@ -261,6 +317,10 @@ def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
         if role not in {"dateline", "widget"}:
             state.note(role, value)
     return True
+
+
+def _looks_like_date_key(key: str) -> bool:
+    return key in {"发布时间", "发布日期", "时间", "日期"}
 
 
 def _only_invisible(line: str) -> bool:
