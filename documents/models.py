@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from documents.gazetteer import Level
-from documents.ingest.metadata import Kind, Precision
+from documents.ingest.metadata import Kind, Precision, Validity
 from documents.ingest.sections import SectionKind
 
 
@@ -140,13 +141,25 @@ class ReleaseQuerySet(BulkSignallingQuerySet):
 
 
 class Release(models.Model):
-    """One published document: a press conference, news feature, work report …"""
+    """One published document: a regulation, notice, press conference, work report …"""
 
     class KindChoices(models.TextChoices):
-        PRESS_CONFERENCE = Kind.PRESS_CONFERENCE.value, _("新闻发布会")
-        NEWS = Kind.NEWS.value, _("新闻报道")
+        REGULATION = Kind.REGULATION.value, _("法规规章")
+        NORMATIVE = Kind.NORMATIVE.value, _("规范性文件")
         WORK_REPORT = Kind.WORK_REPORT.value, _("工作报告")
+        PRESS_CONFERENCE = Kind.PRESS_CONFERENCE.value, _("新闻发布会")
+        INTERPRETATION = Kind.INTERPRETATION.value, _("政策解读")
+        NEWS = Kind.NEWS.value, _("新闻报道")
         OTHER = Kind.OTHER.value, _("其他")
+
+    class ValidityChoices(models.TextChoices):
+        """Whether a regulation is in force, as its source states; blank when it says nothing."""
+
+        CURRENT = Validity.CURRENT.value, _("现行有效")
+        AMENDED = Validity.AMENDED.value, _("已修改")
+        REPEALED = Validity.REPEALED.value, _("已废止")
+        NOT_YET = Validity.NOT_YET.value, _("尚未生效")
+        UNKNOWN = Validity.UNKNOWN.value, _("不详")
 
     class PrecisionChoices(models.TextChoices):
         DAY = Precision.DAY.value, _("日")
@@ -179,6 +192,20 @@ class Release(models.Model):
         default=PrecisionChoices.UNKNOWN,
     )
     published_text = models.CharField(_("原文日期"), max_length=64, blank=True)
+    issuer = models.CharField(_("发文机关"), max_length=200, blank=True)
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True, db_index=True)
+    written = models.DateField(_("成文日期"), null=True, blank=True)
+    written_precision = models.CharField(
+        _("成文日期精度"),
+        max_length=8,
+        choices=PrecisionChoices.choices,
+        default=PrecisionChoices.UNKNOWN,
+    )
+    validity = models.CharField(
+        _("时效性"), max_length=10, choices=ValidityChoices.choices, blank=True
+    )
+    source_url = models.URLField(_("原文链接"), max_length=500, blank=True)
+    speaker = models.CharField(_("报告人/讲话人"), max_length=120, blank=True)
     source = models.CharField(_("来源"), max_length=200, blank=True)
     author = models.CharField(_("作者"), max_length=300, blank=True)
     editor = models.CharField(_("编辑"), max_length=200, blank=True)
@@ -219,6 +246,21 @@ class Release(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def source_link(self) -> str:
+        """``source_url`` when it is safe to link to (http or https only), else ``""``.
+
+        The admin form validates the URL, but imports store what a file says; a
+        ``javascript:`` link must never reach a page.
+        """
+        return self.source_url if is_web_url(self.source_url) else ""
+
+
+def is_web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host: what may be stored and shown as a link."""
+    parts = urlsplit(value.strip()) if value else None
+    return bool(parts and parts.scheme.lower() in ("http", "https") and parts.netloc)
 
 
 class Section(models.Model):

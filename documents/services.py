@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePath
@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from documents.ingest import IngestError, ParsedRelease, parse_release, parse_text
 from documents.ingest.formats import EXTRACTABLE_SUFFIXES, Reader, choose_reader, extract_text
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
-from documents.models import Region, Release, Section
+from documents.models import Region, Release, Section, is_web_url
 from documents.near_duplicates import store_fingerprints
 from documents.section_analysis import analyse_release, sync_topics
 from search.indexing import open_stream
@@ -39,10 +39,34 @@ EDITABLE_FIELDS = frozenset(
         "source",
         "author",
         "editor",
+        "issuer",
+        "doc_number",
+        "written",
+        "written_precision",
+        "validity",
+        "source_url",
+        "speaker",
         "status",
     }
 )
 """Release fields a person may correct before storing; the rest derive from the text."""
+
+GENRE_FIELDS = (
+    "issuer",
+    "doc_number",
+    "written",
+    "written_precision",
+    "validity",
+    "source_url",
+    "speaker",
+)
+"""The genre's metadata (发文机关, 文号, 成文日期 …): a re-parse fills these where still unknown."""
+
+#: A flag names a ``ReleaseMetadata`` field; these are the release fields it stands for.
+FLAG_FIELDS = {
+    "published": ("published", "published_precision", "published_text"),
+    "written": ("written", "written_precision"),
+}
 
 SUPPORTED_SUFFIXES = {".txt", ".text", *EXTRACTABLE_SUFFIXES, *RECORD_SUFFIXES}
 
@@ -250,9 +274,10 @@ def store_release(
         published=meta.published.value,
         published_precision=meta.published.precision.value,
         published_text=meta.published.text[:64],
-        source=(meta.source or source)[:200],
+        source=(meta.source or ("" if is_web_url(source) else source))[:200],
         author=meta.author[:300],
         editor=meta.editor[:200],
+        **_genre_fields(parsed, source),
         text=parsed.body_text,
         content_hash=parsed.content_hash,
         original_name=PurePath(filename).name[:255],
@@ -260,10 +285,7 @@ def store_release(
         details={**_details(parsed), "text_edited": text_edited},
         status=Release.Status.PUBLISHED if publish else Release.Status.DRAFT,
     )
-    for field, value in (edits or {}).items():
-        if field not in EDITABLE_FIELDS:
-            raise ValueError(f"not an editable release field: {field}")
-        setattr(release, field, value)
+    _apply_edits(release, edits or {})
     suffix = PurePath(filename).suffix.lower()[:10] or ".bin"
     release.original.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(original), save=False)
     try:
@@ -277,6 +299,56 @@ def store_release(
         release.original.delete(save=False)
         raise
     return release
+
+
+def _genre_fields(parsed: ParsedRelease, source: str = "") -> dict[str, Any]:
+    """The genre's metadata as release fields (cut to their columns).
+
+    A bulk record's ``source`` column that holds a web address is the original's link
+    (``source_url``); any other text in it stays the release's 来源 (``source``).
+    """
+    meta = parsed.metadata
+    source_url = next((url for url in (meta.source_url, source) if is_web_url(url)), "")
+    return {
+        "issuer": meta.issuer[:200],
+        "doc_number": meta.doc_number[:100],
+        "written": meta.written.value,
+        "written_precision": meta.written.precision.value,
+        "validity": meta.validity.value,
+        "source_url": source_url.strip() if len(source_url.strip()) <= 500 else "",
+        "speaker": meta.speaker[:120],
+    }
+
+
+def _apply_edits(release: Release, edits: Mapping[str, Any]) -> None:
+    """A person's corrections win over what was detected (see ``note_corrections``)."""
+    changed = []
+    for field, value in edits.items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"not an editable release field: {field}")
+        if field != "status" and getattr(release, field) != value:
+            changed.append(field)
+        setattr(release, field, value)
+    note_corrections(release, changed)
+
+
+def note_corrections(release: Release, fields: Iterable[str]) -> None:
+    """Remember which fields a person corrected, and drop the doubts about them.
+
+    ``details["edited_fields"]`` lets a later re-parse leave those fields alone (an issuer a
+    person cleared on purpose stays cleared); the flags of a corrected field go, since a
+    person has looked at that field and decided. The caller saves the release.
+    """
+    changed = set(fields) & (EDITABLE_FIELDS - {"status"})
+    if not changed:
+        return
+    details = release.details
+    details["edited_fields"] = sorted(set(details.get("edited_fields", [])) | changed)
+    details["flags"] = [
+        flag
+        for flag in details.get("flags", [])
+        if not set(FLAG_FIELDS.get(flag["field"], (flag["field"],))) & changed
+    ]
 
 
 def _sections(release: Release, parsed: ParsedRelease) -> list[Section]:
@@ -297,15 +369,24 @@ def _sections(release: Release, parsed: ParsedRelease) -> list[Section]:
 
 
 def _details(parsed: ParsedRelease) -> dict:
+    """What the parse found besides the fields: evidence, the meeting date, doubts."""
     meta = parsed.metadata
+    meeting = meta.meeting
     return {
         "title_derived": meta.title_derived,
         "region_evidence": meta.region.evidence if meta.region else "",
         "region_strong": meta.region.strong if meta.region else False,
         "year_inferred": meta.published.year_inferred,
+        "kind_evidence": meta.kind_evidence,
+        "meeting": {
+            "value": meeting.value.isoformat() if meeting.value else None,
+            "precision": meeting.precision.value,
+            "text": meeting.text,
+        },
         "captions": list(parsed.cleaned.captions),
         "removed_lines": len(parsed.cleaned.removed),
         "warnings": list(parsed.warnings),
+        "flags": [{"field": flag.field, "message": flag.message} for flag in meta.flags],
     }
 
 
@@ -324,9 +405,11 @@ def reparse_release(release: Release) -> ImportResult:
     """Run the current pipeline again: new text and sections from the stored original.
 
     Metadata a person may have corrected (title, region, date, kind, source) is kept; only
-    what is derived from the text is replaced. A release whose text a person edited is
-    re-parsed from that text, not from the original, so the edit is not lost. The index
-    follows after commit.
+    what is derived from the text is replaced. The genre's fields (issuer, 文号, 成文日期 …)
+    are kept too where known, and filled in where still unknown and not cleared by a person,
+    so a release imported before the parser read them gains them. A release whose text a
+    person edited is re-parsed from that text, not from the original, so the edit is not
+    lost. The index follows after commit.
     """
     name = release.original_name or str(release.pk)
     if release.details.get("text_edited"):
@@ -336,10 +419,10 @@ def reparse_release(release: Release) -> ImportResult:
     try:
         with release.original.open("rb") as handle:
             data = handle.read()
-        parsed = _parse_original(data, release.original.name)
+        parsed, source = _parse_original(data, release.original.name)
     except (OSError, IngestError) as exc:
         return ImportResult(name, Outcome.FAILED, str(exc), release)
-    return _replace_parsed(release, parsed, name)
+    return _replace_parsed(release, parsed, name, source=source)
 
 
 def replace_text(release: Release, text: str) -> ImportResult:
@@ -353,7 +436,12 @@ def replace_text(release: Release, text: str) -> ImportResult:
 
 
 def _replace_parsed(
-    release: Release, parsed: ParsedRelease, name: str, *, text_edited: bool = False
+    release: Release,
+    parsed: ParsedRelease,
+    name: str,
+    *,
+    text_edited: bool = False,
+    source: str = "",
 ) -> ImportResult:
     clash = Release.objects.filter(content_hash=parsed.content_hash).exclude(pk=release.pk)
     if clash.exists():
@@ -364,6 +452,7 @@ def _replace_parsed(
         release.text = parsed.body_text
         release.content_hash = parsed.content_hash
         release.details = {**release.details, **_details(parsed), "text_edited": text_edited}
+        _fill_unknown(release, _genre_fields(parsed, source))
         release.save()
         release.sections.all().delete()
         Section.objects.bulk_create(_sections(release, parsed))
@@ -372,17 +461,41 @@ def _replace_parsed(
     return ImportResult(name, Outcome.IMPORTED, "", release, parsed.warnings, parsed)
 
 
-def _parse_original(data: bytes, stored_name: str) -> ParsedRelease:
-    """Parse a stored original the way it was imported (file formats, or one bulk record)."""
+def _fill_unknown(release: Release, found: Mapping[str, Any]) -> None:
+    """Take the re-parse's genre fields where the release does not know them yet.
+
+    Known values stay (like title and kind, a person may have corrected them), and so does
+    a field a person emptied on purpose (``details["edited_fields"]``). The written date and
+    its precision go together.
+    """
+    edited = set(release.details.get("edited_fields", []))
+    for field in GENRE_FIELDS:
+        if field == "written_precision" or field in edited:
+            continue
+        if field == "written":
+            if release.written is None and "written_precision" not in edited:
+                release.written = found["written"]
+                release.written_precision = found["written_precision"]
+            continue
+        if not getattr(release, field):
+            setattr(release, field, found[field])
+
+
+def _parse_original(data: bytes, stored_name: str) -> tuple[ParsedRelease, str]:
+    """Parse a stored original the way it was imported (file formats, or one bulk record).
+
+    Returns the parse and a bulk record's ``source`` column ("" for a file).
+    """
     suffix = PurePath(stored_name).suffix.lower()
     if suffix == ".json":
         (record,) = list(iter_records(data, ".jsonl")) or [None]
         if record is None or record.error:
             raise IngestError(record.error if record else "原始记录为空。")
-        return parse_text(
+        parsed = parse_text(
             record.text, title_hint=record.title, region_hint=record.region, date_hint=record.date
         )
+        return parsed, record.source
     if choose_reader(data, stored_name) is not Reader.TEXT:
         extracted = extract_text(data, stored_name)
-        return parse_text(extracted.text, title_hint=extracted.title)
-    return parse_release(data)
+        return parse_text(extracted.text, title_hint=extracted.title), ""
+    return parse_release(data), ""
