@@ -11,52 +11,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import StrEnum
 from functools import cache
 
 from documents import gazetteer as gz
+from documents.ingest import genre
 from documents.ingest import patterns as pt
 from documents.ingest.clean import CleanedText
 from documents.ingest.errors import IngestError, require_unicode
+from documents.ingest.head import Head, find_head, head_role, is_column_name
 from documents.ingest.hints import NO_HINTS, PageHints
+from documents.ingest.issuers import (
+    doc_number_in,
+    issuer_from_adoption,
+    issuer_from_title,
+    signature,
+    tidy_doc_number,
+    validity_from,
+)
+from documents.ingest.kinds import Kind, Precision, Validity
 from documents.script import fold, fold_aligned
-
-
-class Kind(StrEnum):
-    """The kinds of release the portal distinguishes, as readers of policy libraries know them.
-
-    法规规章 (条例、规定、办法、实施细则), 规范性文件 (通知、意见、方案、决定、公告), 政府工作报告,
-    新闻发布会, 政策解读, 新闻报道, 其他. The older values keep their spelling (the API uses them).
-    """
-
-    PRESS_CONFERENCE = "press_conference"
-    NEWS = "news"
-    WORK_REPORT = "work_report"
-    REGULATION = "regulation"
-    NORMATIVE = "normative"
-    INTERPRETATION = "interpretation"
-    OTHER = "other"
-
-
-class Validity(StrEnum):
-    """Whether a regulation is in force, as its source says (never guessed)."""
-
-    CURRENT = "current"  # 现行有效
-    AMENDED = "amended"  # 已修改
-    REPEALED = "repealed"  # 已废止
-    NOT_YET = "not_yet"  # 尚未生效
-    UNKNOWN = ""
-
-
-class Precision(StrEnum):
-    """How much of a publication date is known."""
-
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +92,7 @@ class ReleaseMetadata:
     speaker: str = ""  # who gave a report or speech (省长 某某)
     kind_evidence: str = ""  # why the kind was chosen, for the preview
     flags: tuple[FieldFlag, ...] = field(default=())  # doubts tied to one field each
+    head_start: int = 0  # paragraphs before this index are page furniture above the title
 
 
 _NATION_TITLE = re.compile(r"国务院|全国人民代表大会|全国人大|中华人民共和国|中央人民政府|全国政协")
@@ -124,16 +100,13 @@ _EVENT = re.compile(
     r"(?:举行|召开|举办)(?:了|的)?(?P<event>[^，,。；;]{4,80}?(?:发布会|专场|座谈会|推介会|见面会|"
     r"通气会|吹风会)(?:[^，,。；;]{0,20}?专场)?)(?!上|中|期间)"
 )
-_SUBTITLE = re.compile(r"^[—–\-－]{1,2}|^[(（]?\s*\d{4}年\d{1,2}月\d{1,2}日.{0,60}(?:会议|大会)")
 _FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)[日号]?")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 _YEAR = re.compile(r"(?<![\d\-—–~～至到])((?:19|20)\d{2})年(?!代)")
 _YEAR_EXCLUDED_BEFORE = re.compile(r"(?:到|至|力争|预计到|争取到|计划到|目标)$")
 _YEAR_EXCLUDED_AFTER = re.compile(r"^(?:前|以前|远景|愿景|目标)")
 _YEAR_RANGE_AFTER = re.compile(r"^\s*[-—–~～至到]\s*(?:19|20)?\d{2}")
-_WORK_REPORT_TITLE = re.compile(r"报告(?:[(（][^)）]{1,8}[)）])?$")
 _NATION_LEAD = re.compile(r"代表国务院|国务院总理|受国务院的?委托")
-_NEWS_MARKERS = re.compile(r"网讯|日报|晚报|记者|通讯员|新华社|电[(（]|讯[(（]")
 _SHORT_TEXT = 200
 
 
@@ -146,46 +119,63 @@ def detect_metadata(
     date_hint: str = "",
     hints: PageHints = NO_HINTS,
 ) -> ReleaseMetadata:
-    """Detect a release's metadata from its cleaned text.
+    """Detect a release's metadata from its cleaned text and what its page states.
 
-    Hints (a bulk file's title, region and date columns) win over the text when they can be
-    read; one that cannot is reported in the warnings and the text decides instead.
+    Hints (a page's own metadata, a bulk file's columns) win over the text when they can be
+    read; one that cannot is reported in the warnings and the text decides instead. Doubts
+    about a single field are ``flags`` next to that field in the preview.
     """
     paragraphs = list(cleaned.paragraphs)
     if not paragraphs:
         raise IngestError("没有正文段落。")
     require_unicode("\n".join(paragraphs))
-    require_unicode(title_hint, "标题")
-    require_unicode(region_hint, "地区列")
-    require_unicode(date_hint, "日期列")
-    warnings: list[str] = []
-    title, derived, body_start = _title(paragraphs, title_hint)
-    subtitle = ""
-    if body_start < len(paragraphs) and _SUBTITLE.match(fold(paragraphs[body_start])):
-        subtitle = paragraphs[body_start]
-        body_start += 1
+    for value, label in ((title_hint, "标题"), (region_hint, "地区列"), (date_hint, "日期列")):
+        require_unicode(value, label)
+    notes = _Notes()
+    title_hint = title_hint or hints.title
+    head = _head(paragraphs, title_hint)
+    title, derived = head.title, head.derived
+    subtitle = head.subtitle or hints.subtitle
     if derived:
-        warnings.append("没有标题行，标题取自导语，请核对。")
-    body = paragraphs[body_start:]
+        notes.flag("title", "没有标题行，标题取自导语，请核对。")
+    elif not title_hint and is_column_name(fold(title).strip()) and len(title) <= 6:
+        notes.flag("title", f"标题“{title}”很短，像网页栏目名，请核对。")
+    body = paragraphs[head.body_start :]
     if has_qa is None:
         has_qa = any(pt.QUESTION.match(fold_aligned(p)) for p in body)
-    region = _given_region(region_hint, warnings) or detect_region(title, body)
+    region = _given_region(region_hint or hints.region, notes.warnings) or detect_region(
+        title, body
+    )
     if region is None:
-        warnings.append("未能识别地区，请手动选择。")
+        notes.flag("region", "未能识别地区，请手动选择。")
     elif not region.strong:
-        warnings.append(f"地区“{region.name}”证据较弱（{region.evidence}），请核对。")
-    kind = detect_kind(title, derived, subtitle, body, cleaned, has_qa=has_qa)
-    detected = detect_date(title, subtitle, body, cleaned.datelines, kind=kind)
-    published = _finer(_given_date(date_hint, warnings), detected)
-    if published.precision == Precision.UNKNOWN:
-        warnings.append(
-            "发布日期不详"
-            + (f"（文中只有“{published.text}”，年份无从确定）。" if published.text else "。")
-        )
-    elif published.year_inferred:
-        warnings.append(f"年份由正文推断（{published.text} → {published.value:%Y}年），请核对。")
+        notes.flag("region", f"地区“{region.name}”证据较弱（{region.evidence}），请核对。")
+    doc_number = _doc_number(hints, head, body)
+    guess = genre.detect_kind(
+        title,
+        title_derived=derived,
+        subtitle=subtitle,
+        has_qa=has_qa,
+        has_doc_number=bool(doc_number),
+        news_signs=_news_signs(cleaned, body),
+        hints=hints,
+    )
+    if not guess.certain:
+        notes.flag("kind", f"类型为推测（{guess.evidence}），请核对。")
+    kind = guess.kind
+    meeting = _meeting(subtitle, head.date_lines)
+    issuer, written = _issuer_and_written(hints, title, head, paragraphs, kind, notes)
+    published = _published(hints, date_hint, title, subtitle, body, cleaned, kind, notes)
+    if published.precision == Precision.UNKNOWN and meeting.value is not None:
+        published = meeting
+        notes.flag("published", f"网页没有发布日期，取会议日期（{meeting.text}），请核对。")
+    if published.precision == Precision.UNKNOWN and written.value is not None:
+        published = written
+        notes.flag("published", f"网页没有发布日期，取成文日期（{written.text}），请核对。")
+    _flag_published(published, notes)
     if sum(len(p) for p in body) < _SHORT_TEXT:
-        warnings.append("正文很短，可能不完整。")
+        notes.warn("正文很短，可能不完整。")
+    speaker = _speaker(head.speaker_line, subtitle)
     return ReleaseMetadata(
         title=title,
         title_derived=derived,
@@ -193,12 +183,156 @@ def detect_metadata(
         region=region,
         published=published,
         kind=kind,
-        source=cleaned.sources[0] if cleaned.sources else "",
-        author="、".join(cleaned.authors) or _subtitle_person(subtitle),
-        editor="、".join(cleaned.editors),
-        body_start=body_start,
-        warnings=tuple(warnings),
+        source=hints.source or (cleaned.sources[0] if cleaned.sources else ""),
+        author=hints.author or "、".join(cleaned.authors) or speaker,
+        editor=hints.editor or "、".join(cleaned.editors),
+        body_start=head.body_start,
+        warnings=tuple(notes.warnings),
+        issuer=issuer,
+        doc_number=tidy_doc_number(doc_number),
+        written=written,
+        meeting=meeting,
+        validity=validity_from(hints.validity),
+        source_url=hints.url if _WEB_ADDRESS.match(hints.url) else "",
+        speaker=speaker,
+        kind_evidence=guess.evidence,
+        flags=tuple(notes.flags),
+        head_start=head.head_start,
     )
+
+
+_WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+class _Notes:
+    """Warnings for the whole release, and flags tied to one field (also listed as warnings)."""
+
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self.flags: list[FieldFlag] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def flag(self, field_name: str, message: str) -> None:
+        self.flags.append(FieldFlag(field_name, message))
+        self.warnings.append(message)
+
+
+def _head(paragraphs: list[str], title_hint: str) -> Head:
+    """The title and its companions; a given title wins, the lead stands in for a missing one."""
+    found = find_head(paragraphs, title_hint)
+    if title_hint.strip():
+        if found is not None and len(paragraphs) > found.body_start:
+            return replace(found, title=title_hint.strip())
+        return Head(title_hint.strip(), False, 0, 0)
+    if found is not None and len(paragraphs) > found.body_start:
+        return found
+    if found is not None:  # a lone title line with nothing after it
+        return Head(found.title, False, found.head_start, found.head_start)
+    start = next(
+        (i for i, p in enumerate(paragraphs) if not is_furniture_head(p)),
+        0,
+    )
+    lead = next(
+        (p for p in paragraphs[start:] if not pt.SALUTATION.match(fold_aligned(p))),
+        paragraphs[start],
+    )
+    return Head(derive_title(lead), True, start, start)
+
+
+def is_furniture_head(paragraph: str) -> bool:
+    """A short title-shaped line before a lead with no title: a column or site name."""
+    key = fold(paragraph).strip()
+    return head_role(paragraph) == "title" and is_column_name(key)
+
+
+def _doc_number(hints: PageHints, head: Head, body: list[str]) -> str:
+    if hints.doc_number.strip():
+        return hints.doc_number.strip()
+    if head.doc_number_line:
+        return doc_number_in(head.doc_number_line)
+    # ``（国办发〔2024〕3号）`` on the first line of the body, right under the title.
+    if body and len(body[0]) <= 40:
+        return doc_number_in(body[0]) if head_role(body[0]) == "doc_number" else ""
+    return ""
+
+
+def _news_signs(cleaned: CleanedText, body: list[str]) -> bool:
+    lead = fold(body[0][:40]) if body else ""
+    return bool(cleaned.sources or cleaned.authors or cleaned.editors) or bool(
+        pt.NEWS_MARKERS.search(lead)
+    )
+
+
+def _meeting(subtitle: str, date_lines: tuple[str, ...]) -> PublishedDate:
+    """The date of the meeting a report was given at or a regulation adopted at."""
+    for line in (subtitle, *date_lines):
+        if re.search(r"会议|大会", fold(line)):
+            found = _full_date(line)
+            if found is not None:
+                return found
+    return UNKNOWN_DATE
+
+
+def _issuer_and_written(
+    hints: PageHints,
+    title: str,
+    head: Head,
+    paragraphs: list[str],
+    kind: Kind,
+    notes: _Notes,
+) -> tuple[str, PublishedDate]:
+    signed_by, signed_on = signature(paragraphs[head.body_start :])
+    adopted_by = issuer_from_adoption([head.subtitle, *head.date_lines])
+    issuer = hints.issuer.strip() or issuer_from_title(title) or signed_by or adopted_by
+    written = UNKNOWN_DATE
+    if hints.written.strip():
+        written = parse_date(hints.written) or UNKNOWN_DATE
+        if written.value is None:
+            notes.flag("written", f"网页的成文日期“{hints.written}”无法识别。")
+    documentary = kind in (Kind.NORMATIVE, Kind.REGULATION)
+    if written.value is None and signed_on and (signed_by or documentary):
+        written = _full_date(signed_on) or UNKNOWN_DATE
+    if written.value is None and kind == Kind.REGULATION:
+        adopted = _meeting(head.subtitle, head.date_lines)
+        if adopted.value is not None:
+            written = adopted
+    return issuer, written
+
+
+def _published(
+    hints: PageHints,
+    date_hint: str,
+    title: str,
+    subtitle: str,
+    body: list[str],
+    cleaned: CleanedText,
+    kind: Kind,
+    notes: _Notes,
+) -> PublishedDate:
+    given = _given_date(date_hint or hints.published, notes.warnings)
+    detected = detect_date(title, subtitle, body, cleaned.datelines, kind=kind)
+    return _finer(given, detected)
+
+
+def _flag_published(published: PublishedDate, notes: _Notes) -> None:
+    if published.precision == Precision.UNKNOWN:
+        notes.flag(
+            "published",
+            "发布日期不详"
+            + (f"（文中只有“{published.text}”，年份无从确定）。" if published.text else "。"),
+        )
+    elif published.year_inferred:
+        notes.flag(
+            "published",
+            f"年份由正文推断（{published.text} → {published.value:%Y}年），请核对。",
+        )
+
+
+def _speaker(speaker_line: str, subtitle: str) -> str:
+    """Who gave a report or speech: its own line (``省长 某某``), else the subtitle's end."""
+    return speaker_line.strip() or _subtitle_person(subtitle)
 
 
 def _given_region(hint: str, warnings: list[str]) -> RegionGuess | None:
@@ -259,31 +393,7 @@ def parse_date(text: str) -> PublishedDate | None:
     return None
 
 
-# --- Title --------------------------------------------------------------------------------------
-
-
-def _title(paragraphs: list[str], hint: str) -> tuple[str, bool, int]:
-    """(title, derived?, index of the first body paragraph)."""
-    first = paragraphs[0]
-    if hint.strip():
-        # The document's own title line is dropped when the given title contains it
-        # (``政府工作报告`` under ``2024年中华人民共和国国务院政府工作报告``).
-        first_key = fold(first).replace(" ", "")
-        repeats = _looks_like_title(first) and first_key in fold(hint).replace(" ", "")
-        return hint.strip(), False, 1 if repeats and len(paragraphs) > 1 else 0
-    if _looks_like_title(first) and len(paragraphs) > 1:
-        return first, False, 1
-    lead = next((p for p in paragraphs if not pt.SALUTATION.match(fold_aligned(p))), first)
-    return derive_title(lead), True, 0
-
-
-def _looks_like_title(text: str) -> bool:
-    key = fold_aligned(text)
-    if len(key) > 80 or len(key) < 4 or key[-1] in "。！？!?；;，,：:":
-        return False
-    if pt.SENTENCE_END.search(key) or pt.numbering_of(key) or pt.SALUTATION.match(key):
-        return False
-    return not _NEWS_MARKERS.match(key[:8])
+# --- Title ---------------------------------------------------------------------------------------
 
 
 def derive_title(lead: str) -> str:
@@ -449,29 +559,6 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 # --- Kind, people ------------------------------------------------------------------------------
-
-
-def detect_kind(
-    title: str,
-    title_derived: bool,
-    subtitle: str,
-    body: list[str],
-    cleaned: CleanedText,
-    *,
-    has_qa: bool,
-) -> Kind:
-    """Press conference, work report, news or other, from the document's own shape."""
-    title_key = fold(title)
-    if has_qa or (not title_derived and "发布会" in title_key):
-        return Kind.PRESS_CONFERENCE
-    if not title_derived and _WORK_REPORT_TITLE.search(title_key):
-        return Kind.WORK_REPORT
-    if subtitle and "报告" in fold(subtitle):
-        return Kind.WORK_REPORT
-    lead = fold(body[0][:40]) if body else ""
-    if cleaned.sources or cleaned.authors or cleaned.editors or _NEWS_MARKERS.search(lead):
-        return Kind.NEWS
-    return Kind.OTHER
 
 
 def _subtitle_person(subtitle: str) -> str:

@@ -44,6 +44,17 @@ TITLE_ENDINGS = re.compile(
 )
 PERSON_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 
+# A document number (发文字号): issuer's code, the year in brackets of any style, the serial and
+# 号 (``国办发〔2024〕3号``, ``甘政办发[2024]12号``); a government order (``省人民政府令第12号``);
+# and Taiwan's ``院臺規字第1130012345號`` (folded to 号).
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{1,16}\s*[〔\[［(（【{｛]\s*(?:19|20)\d{2}\s*[〕\]］)）】}｝]\s*第?\s*\d{1,5}\s*号"
+    r"|[\u4e00-\u9fff]{2,24}令\s*(?:[(（]\s*第?\s*\d{1,4}\s*号?\s*[)）]|第\s*[\d一二三四五六七八九十百零〇]{1,5}\s*号)"
+    r"|[\u4e00-\u9fff]{1,12}字第\s*\d{5,12}\s*号"
+)
+# Openings of a news lead (an outlet's dateline, a reporter): such a line is never a title.
+NEWS_MARKERS = re.compile(r"网讯|日报|晚报|记者|通讯员|新华社|电[(（]|讯[(（]")
+
 SALUTATION = re.compile(
     r"^(?:各位代表|各位委员|同志们|女士们|先生们|朋友们|各位)[^。]{0,12}[:：!！]$"
 )

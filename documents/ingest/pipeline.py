@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from documents.ingest.clean import CleanedText, clean_text
@@ -87,6 +87,7 @@ def _parse(
     if title_hint and all(_squeezed(p) == _squeezed(title_hint) for p in cleaned.paragraphs):
         raise IngestError("只有标题，没有正文。")
     metadata = detect_metadata(cleaned, title_hint=title_hint, **hints)
+    cleaned, metadata = _without_page_edges(cleaned, metadata)
     sections = tuple(parse_sections(cleaned.paragraphs[metadata.body_start :]))
     if not sections:
         raise IngestError("只有标题，没有正文。")
@@ -94,3 +95,22 @@ def _parse(
     if has_qa and metadata.kind.value != "press_conference":
         metadata = detect_metadata(cleaned, title_hint=title_hint, has_qa=True, **hints)
     return ParsedRelease(decoded, cleaned, metadata, sections)
+
+
+def _without_page_edges(
+    cleaned: CleanedText, metadata: ReleaseMetadata
+) -> tuple[CleanedText, ReleaseMetadata]:
+    """Drop the furniture above the title and the title repeated at the foot of the page."""
+    paragraphs = list(cleaned.paragraphs)
+    removed = list(paragraphs[: metadata.head_start])
+    paragraphs = paragraphs[metadata.head_start :]
+    body_start = metadata.body_start - metadata.head_start
+    title = _squeezed(metadata.title)
+    while len(paragraphs) > body_start + 1 and _squeezed(paragraphs[-1]) == title:
+        removed.append(paragraphs.pop())
+    if not removed:
+        return cleaned, metadata
+    cleaned = replace(
+        cleaned, paragraphs=tuple(paragraphs), removed=cleaned.removed + tuple(removed)
+    )
+    return cleaned, replace(metadata, body_start=body_start, head_start=0)

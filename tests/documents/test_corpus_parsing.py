@@ -131,12 +131,13 @@ def test_traditional_script_report_parses_and_keeps_its_script():
     assert len(release.sections) >= 10
 
 
-def test_resolutions_are_not_work_reports():
+def test_resolutions_are_normative_documents_not_work_reports():
     resolutions = [r for r in RECORDS if r["year"] is None]
     assert len(resolutions) == 20
     for record in resolutions:
         meta = _parse(record).metadata
-        assert meta.kind == Kind.OTHER
+        assert meta.kind == Kind.NORMATIVE, record["title"]
+        assert "决议" in meta.kind_evidence
         assert meta.region.name == "全国"
 
 
