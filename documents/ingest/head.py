@@ -158,8 +158,11 @@ def _companions(
             dates.append(paragraphs[i])
     for i in range(end, len(paragraphs)):
         role = role_of.get(i, "body")
-        if role == "subtitle" and not subtitle:
-            subtitle = paragraphs[i]
+        if role == "subtitle":
+            if subtitle:
+                dates.append(paragraphs[i])  # 批准 after 通过: a second dated meeting line
+            else:
+                subtitle = paragraphs[i]
         elif role == "doc_number" and not doc_number:
             doc_number = paragraphs[i]
         elif role == "date":

@@ -16,6 +16,11 @@ CN_DIGITS = "一二三四五六七八九十百零〇两"
 
 # (marker type, pattern, point-like?) — point-like markers number single paragraphs.
 NUMBERING: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    # Regulations: 第一编 › 第一章 › 第一节 › 第一条 (an article is a single point).
+    ("part", re.compile(rf"^第[{CN_DIGITS}]{{1,4}}编(?=\s|$)"), False),
+    ("chapter", re.compile(rf"^第[{CN_DIGITS}]{{1,4}}章(?=\s|$)"), False),
+    ("division", re.compile(rf"^第[{CN_DIGITS}]{{1,4}}节(?=\s|$)"), False),
+    ("article", re.compile(rf"^第[{CN_DIGITS}]{{1,5}}条(?=\s|[:：])"), True),
     ("cn-comma", re.compile(rf"^[{CN_DIGITS}]{{1,4}}、"), False),
     ("cn-paren", re.compile(rf"^[(（][{CN_DIGITS}]{{1,4}}[)）]"), False),
     ("num-dot", re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)"), False),
