@@ -256,7 +256,9 @@ def _drop_furniture(lines: list[str], state: _Collector) -> list[str]:
             kept.append("")
             continue
         if in_disclaimer or _DISCLAIMER.match(folded) or _LICENCE_LINE.match(line):
-            state.removed.append(line)
+            # The disclaimer runs to the next blank line; an editor's line under it still counts.
+            if not (in_disclaimer and _take_metadata_line(line, folded, state)):
+                state.removed.append(line)
             in_disclaimer = True
             kept.append("")
             continue

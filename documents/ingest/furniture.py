@@ -50,7 +50,11 @@ _WIDGET_VOCABULARY = (
     "收起 展开 更多 点赞 评论 留言 我要留言 我要咨询 网站地图 联系我们 "
     "设为首页 保存 视力保护色 "
 )
-_WIDGET_WORDS = frozenset(_WIDGET_VOCABULARY.split())
+# Taiwan portals' words for the same controls (folded: Traditional already Simplified).
+_WIDGET_VOCABULARY_TW = (
+    "列印 友善列印 全萤幕 字级 转寄 加入书签 回上一页 回上页 回列表 回顶端 分享至 社群分享 "
+)
+_WIDGET_WORDS = frozenset((_WIDGET_VOCABULARY + _WIDGET_VOCABULARY_TW).split())
 _TOKEN_SPLIT = re.compile(r"[\s【】\[\]|｜/｜·•:：,，;；()（）<>《》]+")
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→|＞|->|=>|/)\s*")
 _BREADCRUMB_START = re.compile(r"^(?:>|»|›|当前位置|您的位置|您现在的位置|所在位置)[:：\s>]*")

@@ -129,7 +129,9 @@ def _title_index(paragraphs: list[str], candidates: list[int], hint: str) -> int
     for i in candidates:
         if not is_column_name(fold(paragraphs[i]).strip()):
             return i
-    return candidates[-1]
+    # Only short lines: a short title names its form (政府工作报告); a column name does not.
+    complete = [i for i in candidates if _TITLE_END.search(fold(paragraphs[i]).strip())]
+    return complete[-1] if complete else None
 
 
 def _wraps(first: str, second: str) -> bool:

@@ -1,0 +1,155 @@
+"""Page furniture around real releases is set aside, and the release parses as if it were absent.
+
+Each family is wrapped around real text (a seed, a national work report) the way portals print
+it; the parse must keep the same title, the same sections and none of the furniture.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from documents.ingest import parse_text
+from documents.ingest.furniture import Family, classify
+from documents.ingest.kinds import Kind
+from documents.script import fold
+from tests.conftest import seed_bytes
+
+CORPUS = (
+    Path(__file__).resolve().parents[2] / "fixtures/corpora/national-government-work-reports.jsonl"
+)
+
+HEAD_FAMILIES = {
+    "toolbar": ["下载 打印 全屏 收藏 【字号：加大 还原 减小】", "【打印本页】 【关闭窗口】"],
+    "share": ["分享到：微信 微博 QQ空间", "扫一扫在手机打开当前页"],
+    "breadcrumb": [
+        "> 某省要闻",
+        "首页 > 政务公开 > 政策文件",
+        "当前位置：首页 > 新闻中心 > 要闻动态",
+    ],
+    "column": ["政务信息"],
+    "source-next-line": ["来源：", "某某日报"],
+    "dateline": ["发布时间：2024-01-02 10:11 来源：某某网 点击数：1024"],
+    "credit": ["某报记者 张三 摄"],
+}
+TAIL_FAMILIES = {
+    "editor": ["责任编辑：李四"],
+    "links": ["相关附件>>", "相关链接>>"],
+    "hash": ["a3f9c0d1e2b4a5968778aabbccddeeff"],
+    "footer": ["主办单位：某某省人民政府办公厅 网站标识码：6200000001", "京ICP备05070218号"],
+}
+FURNITURE_VALUES = {"某某日报", "李四"}  # kept as metadata, never as text
+
+
+def _national(year: int) -> dict:
+    with CORPUS.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["year"] == str(year):
+                return record
+    raise LookupError(year)
+
+
+def _wrapped(title: str, body: str, head: list[str], tail: list[str], *, repeat_title=False):
+    lines = [*head, title, *body.splitlines(), *tail]
+    if repeat_title:
+        lines.append(title)
+    return "\n".join(lines)
+
+
+def _furniture_left(parsed, lines: list[str]) -> list[str]:
+    """Furniture lines still standing as a paragraph (or inside one, for the longer ones).
+
+    A short one such as 政务信息 may well occur inside a real sentence (政务信息公开).
+    """
+    paragraphs = set(parsed.cleaned.paragraphs)
+    text = parsed.body_text
+    return [
+        line
+        for line in lines
+        if line not in FURNITURE_VALUES and (line in paragraphs or (len(line) > 8 and line in text))
+    ]
+
+
+@pytest.mark.parametrize("family", sorted(HEAD_FAMILIES))
+def test_head_furniture_of_each_family_is_dropped_before_a_real_report(family):
+    record = _national(2019)
+    clean = parse_text(record["content"])
+    head = HEAD_FAMILIES[family]
+    wrapped = parse_text(_wrapped("", record["content"], head, []))
+    assert wrapped.metadata.title == clean.metadata.title
+    assert _furniture_left(wrapped, head) == []
+    assert [s.text for s in wrapped.sections] == [s.text for s in clean.sections]
+
+
+@pytest.mark.parametrize("family", sorted(TAIL_FAMILIES))
+def test_tail_furniture_of_each_family_is_dropped_after_a_real_seed(family):
+    text = seed_bytes("004").decode("utf-8")
+    clean = parse_text(text)
+    tail = TAIL_FAMILIES[family]
+    wrapped = parse_text(text + "\n" + "\n".join(tail))
+    assert _furniture_left(wrapped, tail) == []
+    assert wrapped.metadata.title == clean.metadata.title
+    assert len(wrapped.sections) == len(clean.sections)
+
+
+def test_all_families_at_once_keep_title_kind_and_sections_of_a_seed():
+    text = seed_bytes("004").decode("utf-8")
+    title, _, body = text.partition("\n")
+    clean = parse_text(text)
+    head = [line for lines in HEAD_FAMILIES.values() for line in lines]
+    tail = [line for lines in TAIL_FAMILIES.values() for line in lines]
+    wrapped = parse_text(_wrapped(title, body, head, tail, repeat_title=True))
+    meta = wrapped.metadata
+    assert meta.title == clean.metadata.title
+    assert meta.kind == Kind.WORK_REPORT
+    assert meta.source == "某某日报" and meta.editor == "李四"
+    assert "某报记者 张三 摄" in wrapped.cleaned.captions
+    assert _furniture_left(wrapped, head + tail) == []
+    assert [s.text for s in wrapped.sections] == [s.text for s in clean.sections]
+    assert not any(fold(s.text) == fold(title) for s in wrapped.sections)
+
+
+def test_traditional_furniture_is_recognised_like_simplified():
+    text = seed_bytes("000").decode("utf-8")
+    head = ["下載 列印 全螢幕 收藏 【字號：加大 還原 減小】", "首頁 > 新聞中心 > 要聞"]
+    wrapped = parse_text("\n".join([*head, text, "責任編輯：鄭文"]))
+    assert wrapped.metadata.title == parse_text(text).metadata.title
+    assert _furniture_left(wrapped, head) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "family"),
+    [
+        ("下载 打印 全屏 收藏 【字号：加大 还原 减小】", Family.TOOLBAR),
+        ("分享到：微信 微博 QQ空间", Family.TOOLBAR),
+        ("首页 > 政务公开 > 政策文件", Family.BREADCRUMB),
+        ("> 某省要闻", Family.BREADCRUMB),
+        ("相关附件>>", Family.LINK),
+        ("https://www.gov.cn/zhengce/content/202401/content_6925361.htm", Family.LINK),
+        ("a3f9c0d1e2b4a5968778aabbccddeeff", Family.LINK),
+        ("京ICP备05070218号", Family.FOOTER),
+        ("某报记者 张三 摄", Family.CREDIT),
+        ("（图/新华社）", Family.CREDIT),
+    ],
+)
+def test_each_family_by_its_shape(line, family):
+    assert classify(fold(line)) == family
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "下载附件后可查看全文。",  # a sentence mentioning a widget word
+        "一是加强/改进服务",
+        "2024/5/6",
+        "现场拍摄",
+        "各地区各部门要按照要求，认真抓好落实。",
+        "《优化营商环境条例》",
+        "一、工作开展情况",
+    ],
+)
+def test_content_lines_are_not_furniture(line):
+    assert classify(fold(line)) is None
