@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from documents.ingest.errors import require_unicode
 from documents.ingest.furniture import Family, classify
+from documents.ingest.issuers import ORGAN
 from documents.script import fold_aligned
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -273,11 +274,20 @@ def _drop_furniture(lines: list[str], state: _Collector) -> list[str]:
                 state.note("caption", line)
                 kept.append("")
                 continue
-        if _take_metadata_line(line, folded, state):
+        if _is_signature_date(folded, kept) or not _take_metadata_line(line, folded, state):
+            kept.append(line)
+        else:
             kept.append("")
-            continue
-        kept.append(line)
     return kept
+
+
+_SIGNATURE_DATE = re.compile(r"^[(（]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[)）]?$")
+
+
+def _is_signature_date(folded: str, kept: list[str]) -> bool:
+    """The date under an issuer's name that closes a document (成文日期): content, not page data."""
+    previous = next((line for line in reversed(kept) if line), "")
+    return bool(_SIGNATURE_DATE.match(folded)) and bool(ORGAN.match(fold_aligned(previous)))
 
 
 def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
