@@ -198,7 +198,11 @@ def _import_record(
         return ImportResult(name, Outcome.FAILED, record.error)
     try:
         parsed = parse_text(
-            record.text, title_hint=record.title, region_hint=record.region, date_hint=record.date
+            record.text,
+            title_hint=record.title,
+            region_hint=record.region,
+            date_hint=record.date,
+            hints=record.hints,
         )
     except IngestError as exc:
         return ImportResult(name, Outcome.FAILED, f"第 {record.line} 行：{exc}")

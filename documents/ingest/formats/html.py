@@ -5,11 +5,16 @@ GBK. The page's own ``<meta charset>`` is trusted when it names a real encoding 
 the bytes strictly; otherwise the project's detector decides. The main text comes from
 trafilatura (a maintained boilerplate remover); when it finds nothing, a plain lxml walk that
 drops script/style/nav/header/footer/aside is the fallback, so short pages are not lost.
+
+Before either runs, the page's own metadata (meta tags, the 信息索引表, the ``来源：`` line) is
+read into ``PageHints`` and its blocks are taken out of the tree (``page_meta``): they are
+metadata, not the release's first paragraphs.
 """
 
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 
 import lxml.html
@@ -19,12 +24,16 @@ from lxml import etree
 from documents.ingest.decode import DecodedText, decode_bytes
 from documents.ingest.errors import IngestError
 from documents.ingest.formats._common import Extracted, clean_title, join_paragraphs
+from documents.ingest.formats.page_meta import PageMeta, read_page_meta, strip_meta_lines
+from documents.ingest.hints import NO_HINTS
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
 # Characters XML (so lxml) cannot hold; never content in a page, but they reach us in scraped ones.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# lxml refuses a str that still carries an XML declaration with an encoding; the bytes are decoded.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Pages that declare GBK/GB2312 routinely use characters only GB18030 (their superset) has.
 _SUPERSETS = {"gbk": "gb18030", "gb2312": "gb18030", "big5": "cp950"}
 _LABELS = {"gb18030": "GB18030", "cp950": "Big5", "utf-8": "UTF-8", "big5hkscs": "Big5-HKSCS"}
@@ -37,19 +46,26 @@ _BLOCKS = frozenset(
 
 
 def extract_html(data: bytes) -> Extracted:
-    """Decode an HTML page and return its main text, paragraphs kept apart."""
+    """Decode an HTML page and return its main text, paragraphs kept apart, and its hints."""
     decoded, warnings = _decode(data)
-    markup = _NOT_XML.sub("", decoded.text)
-    title = _title(markup)
-    text = _with_trafilatura(markup) or _walk(markup)
+    markup = _XML_DECLARATION.sub("", _NOT_XML.sub("", decoded.text), count=1)
+    root = _parse(markup)
+    fallback_title = _page_title(root)
+    page = read_page_meta(root) if root is not None else PageMeta(NO_HINTS)
+    text = ""
+    if root is not None:
+        text = _with_trafilatura(copy.deepcopy(root)) or _walk(copy.deepcopy(root))
+        text = strip_meta_lines(text)
     if not text:
         raise IngestError("网页中没有找到正文文字（只有脚本、样式、导航等内容）。")
+    hints = page.with_title(text)
     return Extracted(
         text=text,
         format="html",
         encoding=_LABELS.get(decoded.encoding, decoded.encoding_label),
-        title=title,
+        title=hints.title or fallback_title,
         warnings=tuple(warnings),
+        hints=hints,
     )
 
 
@@ -77,23 +93,39 @@ def _decode(data: bytes) -> tuple[DecodedText, list[str]]:
     return decoded, warnings
 
 
-def _without_boilerplate(markup: str):
+def _without_boilerplate(root):
     """The parsed page minus scripts, styles, navigation, headers, footers and asides.
 
-    trafilatura keeps some navigation when favouring recall, so those parts go first.
+    trafilatura keeps some navigation when favouring recall, so those parts go first. Layout
+    tables become plain blocks, or trafilatura would write a whole release as one table cell.
     """
-    root = _parse(markup)
-    if root is None:
-        return None
     for element in list(root.iter(*_DROPPED, etree.Comment)):
         element.drop_tree()
+    for table in list(root.iter("table")):
+        _unwrap_layout_table(table)
     return root
 
 
-def _with_trafilatura(markup: str) -> str:
-    root = _without_boilerplate(markup)
-    if root is None:
-        return ""
+def _unwrap_layout_table(table) -> None:
+    """Turn a table used for page layout into divs; tables of data stay tables.
+
+    Old portals (gov.cn's policy pages among them) place the content in a one-column table, or
+    nest tables inside cells; a table of figures has several cells to a row and no tables inside.
+    """
+    rows = table.xpath("./tr | ./*[self::thead or self::tbody or self::tfoot]/tr")
+    cells = [row.xpath("./td | ./th") for row in rows]
+    nested = any(True for _ in table.iterdescendants("table"))
+    if not nested and any(len(row) > 1 for row in cells):
+        return
+    for element in [table, *table.xpath("./thead | ./tbody | ./tfoot"), *rows]:
+        element.tag = "div"
+    for row in cells:
+        for cell in row:
+            cell.tag = "div"
+
+
+def _with_trafilatura(root) -> str:
+    root = _without_boilerplate(root)
     text = trafilatura.extract(
         root,
         output_format="txt",
@@ -114,11 +146,9 @@ def _parse(markup: str):
         return None
 
 
-def _walk(markup: str) -> str:
+def _walk(root) -> str:
     """Text of the page minus boilerplate elements, one paragraph per block element."""
-    root = _without_boilerplate(markup)
-    if root is None:
-        return ""
+    root = _without_boilerplate(root)
     for head in root.findall("head"):
         head.drop_tree()
     for element in root.iter():
@@ -128,14 +158,12 @@ def _walk(markup: str) -> str:
     return join_paragraphs(root.text_content().splitlines())
 
 
-def _title(markup: str) -> str:
-    """The first ``<h1>``, else the ``<title>`` — what the page says it is called."""
-    root = _parse(markup)
+def _page_title(root) -> str:
+    """The ``<title>`` when the page states no better one (often suffixed with the site name)."""
     if root is None:
         return ""
-    for path in ("//h1", "//title"):
-        for element in root.xpath(path):
-            title = clean_title(element.text_content())
-            if title:
-                return title
+    for element in root.iter("title"):
+        title = clean_title(element.text_content())
+        if title:
+            return title
     return ""
