@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from documents.corpus.evaluate import bench_summary as parse_eval_summary
 from search.bench.corpus import write_corpus
 from search.bench.instance import Instance, folder_bytes
 from search.bench.peers import peers
@@ -100,6 +101,8 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
             "max_ms": figures["max"],
             "recall": _recall(found, truths),
         }
+    say("parse_eval: the labelled corpora through the upload path …")
+    results["parse_eval"] = parse_eval_summary(Path(settings.BASE_DIR))
     _write(results, releases)
     return results
 
