@@ -7,7 +7,7 @@ after-commit signal processor re-indexes exactly what changed.
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from documents.admin_upload import ReleaseUploadMixin
 from documents.forms import ReleaseAdminForm
 from documents.models import Region, Release, Section
-from documents.services import Outcome, reparse_release, replace_text
+from documents.services import Outcome, note_corrections, reparse_release, replace_text
 from search.indexing import index_state, indexed_section_count
 
 
@@ -80,6 +80,67 @@ class RegionWithReleasesFilter(admin.SimpleListFilter):
         return queryset.filter(region__code=code) if code else queryset
 
 
+class IssuerFilter(admin.SimpleListFilter):
+    """Releases of one issuing authority, among the most frequent (in the chosen province)."""
+
+    title = _("发文机关")
+    parameter_name = "issuer"
+    #: Enough for every department of a province; rarer issuers are found through search.
+    SHOWN = 30
+
+    def lookups(self, request, model_admin):
+        releases = Release.objects.exclude(issuer="")
+        province = request.GET.get(ProvinceFilter.parameter_name, "")
+        if province == "000000":
+            releases = releases.filter(region__code=province)
+        elif province.isdigit():
+            releases = releases.filter(region__code__startswith=province[:2])
+        top = (
+            releases.values("issuer")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "issuer")[: self.SHOWN]
+        )
+        return [(row["issuer"], f"{row['issuer']} ({row['n']})") for row in top]
+
+    def queryset(self, request, queryset):
+        issuer = self.value()
+        return queryset.filter(issuer=issuer) if issuer else queryset
+
+
+#: A release with any of these details still wants a person to look at it.
+_DOUBTS = Q(details__flags__0__isnull=False) | Q(details__warnings__0__isnull=False)
+
+
+class DoubtFilter(admin.SimpleListFilter):
+    """Releases whose parse left warnings or flagged fields (待核对), or none."""
+
+    title = _("解析警告")
+    parameter_name = "doubts"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("有待核对")), ("no", _("无警告"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(_DOUBTS)
+        if self.value() == "no":
+            return queryset.exclude(_DOUBTS)
+        return queryset
+
+
+def doubts_of(release: Release) -> list[str]:
+    """A release's open doubts as lines: flagged fields first, then the other warnings."""
+    details = release.details or {}
+    labels = {f.name: f.verbose_name for f in Release._meta.fields}
+    lines = [
+        f"{labels.get(flag.get('field', ''), flag.get('field', ''))}：{flag.get('message', '')}"
+        for flag in details.get("flags", [])
+    ]
+    flagged = {flag.get("message") for flag in details.get("flags", [])}
+    lines += [w for w in details.get("warnings", []) if w not in flagged]
+    return lines
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "kind", "level", "parent")
@@ -104,16 +165,36 @@ class SectionInline(admin.TabularInline):
 @admin.register(Release)
 class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
     form = ReleaseAdminForm
-    list_display = ("title", "region", "kind", "published", "status", "section_total", "indexing")
+    list_display = (
+        "title",
+        "region",
+        "kind",
+        "published",
+        "status",
+        "doubts",
+        "section_total",
+        "indexing",
+    )
     list_filter = (
         "status",
         "kind",
+        "validity",
+        DoubtFilter,
+        IssuerFilter,
         ProvinceFilter,
         RegionWithReleasesFilter,
         YearFilter,
         "region__level",
     )
-    search_fields = ("title", "subtitle", "region__name", "source", "original_name")
+    search_fields = (
+        "title",
+        "subtitle",
+        "doc_number",
+        "issuer",
+        "region__name",
+        "source",
+        "original_name",
+    )
     actions = ("publish", "unpublish", "reparse")
     date_hierarchy = "published"
     autocomplete_fields = ("region",)
@@ -127,6 +208,19 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("title", "subtitle", "region", "kind", "status")}),
+        (
+            _("文件信息"),
+            {
+                "fields": (
+                    "issuer",
+                    "doc_number",
+                    ("written", "written_precision"),
+                    "validity",
+                    "source_url",
+                    "speaker",
+                )
+            },
+        ),
         (
             _("日期与来源"),
             {
@@ -164,7 +258,12 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context=extra)
 
     def save_model(self, request, obj, form, change) -> None:
-        """Save the fields; an edited text is re-split into sections (and re-indexed)."""
+        """Save the fields; an edited text is re-split into sections (and re-indexed).
+
+        Corrected fields are noted, so their flags go and a re-parse leaves them alone.
+        """
+        if change:
+            note_corrections(obj, form.changed_data)
         super().save_model(request, obj, form, change)
         if change and "text" in form.changed_data:
             result = replace_text(obj, form.cleaned_data["text"])
@@ -179,6 +278,16 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
     @admin.display(description=_("段落数"), ordering="n")
     def section_total(self, obj: Release) -> int:
         return obj.n
+
+    @admin.display(description=_("待核对"))
+    def doubts(self, obj: Release) -> str:
+        """⚠ and how many doubts the parse left, their messages as the tooltip."""
+        lines = doubts_of(obj)
+        if not lines:
+            return "—"
+        return format_html(
+            '<span class="release-doubts" title="{}">⚠ {}</span>', "\n".join(lines), len(lines)
+        )
 
     @admin.display(description=_("检索"))
     def indexing(self, obj: Release) -> str:

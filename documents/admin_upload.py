@@ -10,12 +10,15 @@ be read is refused with the reason.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import PurePath
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 from documents import staging
 from documents.forms import BulkDecisionForm, ReleaseFieldsForm, UploadForm, detected_region
 from documents.ingest import IngestError
+from documents.ingest.metadata import PublishedDate, ReleaseMetadata
 from documents.ingest.records import RECORD_SUFFIXES
 from documents.models import Release, Section
 from documents.near_duplicates import find_near_duplicates
@@ -171,12 +175,17 @@ class ReleaseUploadMixin:
         parsed = upload.parsed
         sections = parsed.sections
         region = form.initial.get("region") if form.initial else detected_region(parsed)
+        rows, meeting_flags, general = preview_rows(form, parsed.metadata, upload.warnings)
+        meeting = parsed.metadata.meeting
         context = {
             "form": form,
+            "rows": rows,
             "staged": staged,
             "upload": upload,
             "size": len(staged.data),
-            "warnings": upload.warnings,
+            "warnings": general,
+            "meeting": dated(meeting) if meeting.value or meeting.text else None,
+            "meeting_flags": meeting_flags,
             "near_duplicates": find_near_duplicates(parsed.body_text),
             "outline": [
                 (section, Section.KindChoices(section.kind.value).label)
@@ -244,6 +253,48 @@ class ReleaseUploadMixin:
             "has_view_permission": self.has_view_permission(request),
         }
         return TemplateResponse(request, template, {**base, **context})
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewRow:
+    """One editable field of the preview with the doubts about it and, for the kind, why."""
+
+    field: BoundField
+    flags: tuple[str, ...] = ()
+    evidence: str = ""
+
+
+def preview_rows(
+    form: ReleaseFieldsForm, meta: ReleaseMetadata, warnings: tuple[str, ...]
+) -> tuple[list[PreviewRow], tuple[str, ...], list[str]]:
+    """The form's rows with their flags; the meeting date's flags; the general warnings.
+
+    A flag is shown next to the field it names. Flags naming no field of the form, and
+    warnings that are not the message of a flag already shown by its field, stay in the
+    general list at the top, so nothing is said twice and nothing is lost.
+    """
+    by_field: dict[str, list[str]] = {}
+    for flag in meta.flags:
+        by_field.setdefault(flag.field, []).append(flag.message)
+    rows = []
+    for bound in form:
+        own = by_field.pop(bound.name, [])
+        evidence = meta.kind_evidence if bound.name == "kind" else ""
+        rows.append(PreviewRow(bound, tuple(own), evidence))
+    meeting_flags = tuple(by_field.pop("meeting", []))
+    shown = {flag.message for flag in meta.flags if flag.field not in by_field}
+    labels = {f.name: str(f.verbose_name) for f in Release._meta.fields}
+    general = [w for w in warnings if w not in shown]
+    for name, messages_ in by_field.items():
+        general += [f"{labels.get(name, name)}：{m}" for m in messages_ if m not in general]
+    return rows, meeting_flags, general
+
+
+def dated(value: PublishedDate) -> SimpleNamespace:
+    """A parsed date in the shape the ``release_date`` template filter reads."""
+    return SimpleNamespace(
+        published=value.value, published_precision=value.precision.value, published_text=value.text
+    )
 
 
 def duplicate_message(release: Release) -> str:
@@ -319,6 +370,9 @@ def report_row(result: ImportResult) -> dict[str, Any]:
             date=meta.published.value.isoformat() if meta.published.value else "",
             kind=meta.kind.value,
             sections=len(parsed.sections),
+            issuer=meta.issuer,
+            doc_number=meta.doc_number,
+            flags=[f"{flag.field}：{flag.message}" for flag in meta.flags],
         )
     if result.release is not None:
         row.update(release=result.release.pk, release_title=result.release.title)

@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from documents.ingest import IngestError, ParsedRelease, parse_text
-from documents.models import Region, Release
+from documents.models import Region, Release, is_web_url
 from documents.services import EDITABLE_FIELDS, SUPPORTED_SUFFIXES
 from documents.upload_handlers import RefusedUpload
 
@@ -110,7 +110,36 @@ class ReleaseFieldsForm(forms.Form):
     published_precision = forms.ChoiceField(
         label=_("日期精度"), choices=Release.PrecisionChoices.choices
     )
+    issuer = forms.CharField(label=_("发文机关"), max_length=200, required=False, widget=_WIDE)
+    doc_number = forms.CharField(
+        label=_("文号"),
+        max_length=100,
+        required=False,
+        widget=_WIDE,
+        help_text=_("如 国办发〔2024〕3号"),
+    )
+    written = forms.DateField(
+        label=_("成文日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    written_precision = forms.ChoiceField(
+        label=_("成文日期精度"), choices=Release.PrecisionChoices.choices
+    )
+    validity = forms.ChoiceField(
+        label=_("时效性"), choices=Release.ValidityChoices.choices, required=False
+    )
+    speaker = forms.CharField(
+        label=_("报告人/讲话人"), max_length=120, required=False, widget=_WIDE
+    )
     source = forms.CharField(label=_("来源"), max_length=200, required=False, widget=_WIDE)
+    source_url = forms.URLField(
+        label=_("原文链接"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+    )
     author = forms.CharField(label=_("作者"), max_length=300, required=False, widget=_WIDE)
     editor = forms.CharField(label=_("编辑"), max_length=200, required=False, widget=_WIDE)
     text = ReleaseTextField(
@@ -139,16 +168,20 @@ class ReleaseFieldsForm(forms.Form):
             "source": meta.source[:200],
             "author": meta.author[:300],
             "editor": meta.editor[:200],
+            "issuer": meta.issuer[:200],
+            "doc_number": meta.doc_number[:100],
+            "written": meta.written.value,
+            "written_precision": meta.written.precision.value,
+            "validity": meta.validity.value,
+            "source_url": meta.source_url[:500] if is_web_url(meta.source_url) else "",
+            "speaker": meta.speaker[:120],
             "text": parsed.body_text,
         }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        unknown = Release.PrecisionChoices.UNKNOWN
-        if data.get("published") is None:
-            data["published_precision"] = unknown
-        elif data.get("published_precision") == unknown:
-            data["published_precision"] = Release.PrecisionChoices.DAY
+        for date_field in ("published", "written"):
+            _match_precision(data, date_field)
         return data
 
     def edited_text(self, parsed: ParsedRelease) -> ParsedRelease | None:
@@ -180,9 +213,22 @@ class ReleaseAdminForm(forms.ModelForm):
         help_text=_("改动正文后保存，将按新文字重新分段并更新检索。"),
     )
 
+    source_url = forms.URLField(
+        label=_("原文链接"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+    )
+
     class Meta:
         model = Release
         fields = "__all__"  # noqa: DJ007 - the admin chooses which fields it shows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _match_precision(data, "written")
+        return data
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
@@ -203,6 +249,18 @@ class ReleaseAdminForm(forms.ModelForm):
                 code="duplicate",
             )
         return text
+
+
+def _match_precision(data: dict[str, Any], name: str) -> None:
+    """No date, no precision; a date whose precision says “unknown” is taken as exact."""
+    precision = f"{name}_precision"
+    if name not in data or precision not in data:
+        return
+    unknown = Release.PrecisionChoices.UNKNOWN
+    if data[name] is None:
+        data[precision] = unknown
+    elif data[precision] == unknown:
+        data[precision] = Release.PrecisionChoices.DAY
 
 
 def detected_region(parsed: ParsedRelease) -> Region | None:

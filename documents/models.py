@@ -256,6 +256,11 @@ class Release(models.Model):
         """
         return self.source_url if is_web_url(self.source_url) else ""
 
+    @property
+    def source_site(self) -> str:
+        """The host of ``source_link`` (``www.gov.cn``): what a reader recognises."""
+        return urlsplit(self.source_link).hostname or ""
+
 
 def is_web_url(value: str) -> bool:
     """An absolute http(s) URL with a host: what may be stored and shown as a link."""

@@ -496,7 +496,11 @@ def _parse_original(data: bytes, stored_name: str) -> tuple[ParsedRelease, str]:
         if record is None or record.error:
             raise IngestError(record.error if record else "原始记录为空。")
         parsed = parse_text(
-            record.text, title_hint=record.title, region_hint=record.region, date_hint=record.date
+            record.text,
+            title_hint=record.title,
+            region_hint=record.region,
+            date_hint=record.date,
+            hints=record.hints,
         )
         return parsed, record.source
     if choose_reader(data, stored_name) is not Reader.TEXT:

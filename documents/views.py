@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -81,6 +83,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "toc": [s for s in sections if s.heading or s.kind == "question" or s.speaker_label],
             "ancestors": _ancestors(release.region) if release.region else [],
             "original_lang": "zh-Hant" if traditional_share(release.text) > 0.1 else "zh-Hans",
+            "written": _written(release),
             "search_within": [("release", str(release.pk))],
         },
     )
@@ -97,6 +100,17 @@ def release_original(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("original missing") from exc
     name = release.original_name or release.original.name.rsplit("/", 1)[-1]
     return FileResponse(handle, as_attachment=True, filename=name)
+
+
+def _written(release: Release) -> SimpleNamespace | None:
+    """The 成文日期 in the shape the ``release_date`` filter reads (None when unknown)."""
+    if release.written is None:
+        return None
+    return SimpleNamespace(
+        published=release.written,
+        published_precision=release.written_precision,
+        published_text="",
+    )
 
 
 def _ancestors(region: Region) -> list[Region]:
