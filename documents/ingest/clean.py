@@ -37,7 +37,8 @@ _WIDGET = re.compile(
     re.VERBOSE,
 )
 _WIDGET_PREFIX = re.compile(
-    r"^(?:浏览次数|阅读次数|访问量|点击数|点击量|阅读量|浏览量|当前位置|您的位置|您现在的位置|"
+    r"^(?:浏览次数|阅读次数|访问量|点击数|点击量|阅读量|浏览量|浏览人次|访问人次|点阅次数|点阅|人气|"
+    r"当前位置|您的位置|您现在的位置|"
     r"上一篇|下一篇|分享到|分享至|字号|字体)[:：]"
 )
 _DATE_TOKEN = re.compile(
@@ -305,13 +306,19 @@ def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
         return True
     if len(line) > 120:
         return False
+    line, folded = _without_widget_groups(line, folded)
+    if not folded.strip():
+        state.removed.append(line)
+        return True
     tokens = list(zip(_tokens(line), _tokens(folded), strict=False))
     if not tokens:
         return False
     roles: list[tuple[str, str]] = []
     for token, folded_token in tokens:
         kv = _KEY_VALUE.match(folded_token)
-        if kv and _is_short_value(kv.group(2)):
+        if _EMPTY_KEY.match(folded_token):
+            roles.append(("widget", token))  # ``作者：`` with nothing after it
+        elif kv and _is_short_value(kv.group(2)):
             roles.append((_ROLES.get(kv.group(1), "source"), token[kv.start(2) : kv.end(2)]))
         elif _DATE_TOKEN.match(folded_token):
             roles.append(("dateline", token))
@@ -329,6 +336,28 @@ def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
         if role not in {"dateline", "widget"}:
             state.note(role, value)
     return True
+
+
+_EMPTY_KEY = re.compile(rf"^({_KEY_NAMES})[:：]$")
+_BRACKET_GROUP = re.compile(r"[\[【]([^\[\]【】]{0,40})[\]】]")
+
+
+def _without_widget_groups(line: str, folded: str) -> tuple[str, str]:
+    """Take out bracketed controls (``[ 打印 ]``, ``【字体：大 中 小】``) from a page-info line.
+
+    Both forms are cut at the same offsets while the folded twin keeps the line's length.
+    """
+    if len(line) != len(folded):
+        return line, folded
+    spans = [
+        m.span()
+        for m in _BRACKET_GROUP.finditer(folded)
+        if _is_widget_line(m.group(1)) or re.fullmatch(r"[\s#]*", m.group(1))
+    ]
+    for start, end in reversed(spans):
+        line = line[:start] + " " + line[end:]
+        folded = folded[:start] + " " + folded[end:]
+    return line, folded
 
 
 def _looks_like_date_key(key: str) -> bool:

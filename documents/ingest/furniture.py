@@ -53,6 +53,7 @@ _WIDGET_VOCABULARY = (
 # Taiwan portals' words for the same controls (folded: Traditional already Simplified).
 _WIDGET_VOCABULARY_TW = (
     "列印 友善列印 全萤幕 字级 转寄 加入书签 回上一页 回上页 回列表 回顶端 分享至 社群分享 "
+    "FB LINE Line Facebook Twitter Plurk X 相关附件 相关附件下载 "
 )
 _WIDGET_WORDS = frozenset((_WIDGET_VOCABULARY + _WIDGET_VOCABULARY_TW).split())
 _TOKEN_SPLIT = re.compile(r"[\s【】\[\]|｜/｜·•:：,，;；()（）<>《》]+")
@@ -60,9 +61,14 @@ _BREADCRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→|＞|->|=>|/)\s*")
 _BREADCRUMB_START = re.compile(r"^(?:>|»|›|当前位置|您的位置|您现在的位置|所在位置)[:：\s>]*")
 _LINK_END = re.compile(r"(?:>>|》》|»|>)\s*$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_HASH = re.compile(r"^#?[0-9a-fA-F]{16,}$|^#[\w-]{1,40}$|^[A-Za-z0-9_-]{24,}={0,2}$")
+_HASH = re.compile(
+    r"^#?[0-9a-fA-F]{16,}$|^#[\w-]{1,40}$|^[A-Za-z0-9_-]{24,}={0,2}$|^[\[【(（]\s*#\s*[\]】)）]$"
+)
+# A row of site links separated by bars (``中国政府网 | 国务院部门网站 | 地方政府网站``).
+_BAR = re.compile(r"\s*[|｜]\s*")
 _FOOTER = re.compile(
     r"版权所有|版权归|copyright|©|\(c\)\s*\d{4}|ICP备|ICP证|公网安备|网站标识码|网站识别码|"
+    r"地址[:：].{2,60}电话[:：]|浏览解析度|解析度\s*\d{3,4}\s*[x×*]|"
     r"主办单位[:：]|承办单位[:：]|主办[:：]|承办[:：]|技术支持[:：]|运行维护[:：]|运维[:：]|"
     r"建议使用.{0,20}浏览器|分辨率|网站声明|隐私声明|政府网站找错",
     re.IGNORECASE,
@@ -72,6 +78,7 @@ _CREDIT = re.compile(
     rf"^[(（]?\s*(?:[^\s，。；;]{{0,12}}(?:记者|通讯员|摄影师?|摄影记者)\s*{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}"
     rf"\s*|{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}\s+)摄(?:影)?\s*[)）]?$"
     r"|^[(（]?\s*(?:图|图片|摄影|图片来源|供图|配图)\s*[/:：]\s*\S{2,30}[)）]?$"
+    rf"|^[(（]?\s*{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}\s*[/／]\s*摄(?:影)?\s*[)）]?$"
 )
 _CREDIT_MAX = 40
 _LINK_LINE_MAX = 30
@@ -108,6 +115,9 @@ def is_widget_row(line: str) -> bool:
 def _is_breadcrumb(line: str) -> bool:
     if len(line) > _BREADCRUMB_MAX or pt.SENTENCE_END.search(line):
         return False
+    bars = [s for s in _BAR.split(line) if s.strip()]
+    if len(bars) >= 2 and all(len(s) <= _BREADCRUMB_SEGMENT_MAX for s in bars):
+        return True
     start = _BREADCRUMB_START.match(line)
     rest = line[start.end() :] if start else line
     segments = [s for s in _BREADCRUMB_SEP.split(rest) if s.strip()]

@@ -31,7 +31,7 @@ _NORMATIVE_END = re.compile(
 )
 _ISSUED_AS = re.compile(r"^(?:[\u4e00-\u9fff、]{2,40}?关于|关于|印发|转发)|关于印发|关于转发")
 _REPORTING_VERB = re.compile(
-    r"出台|发布|印发了|推出|召开|举行|举办|启动|实施了|开展|亮相|聚焦|解读|看|记|访|走进|探访|答"
+    r"出台|发布|印发了|推出|召开|举行|举办|启动|实施了|开展|亮相|聚焦|走进|探访|走访|记者|看点|一线"
 )
 _NEWS_TITLE = re.compile(r"[:：]|——|[！!？?]")
 _CATEGORY_KIND = (
