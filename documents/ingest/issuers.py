@@ -53,8 +53,14 @@ def doc_number_in(text: str) -> str:
 
 
 def tidy_doc_number(number: str) -> str:
-    """One spelling for display: 〔〕 around the year, no inner spaces (``国办发〔2024〕3号``)."""
-    return re.sub(r"\s+", "", number).translate(_BRACKETS) if "号" in fold(number) else number
+    """One spelling for display: 〔〕 around the year, no inner spaces (``国办发〔2024〕3号``).
+
+    An order drops the state's full name, as libraries file it (``国务院令第64号``).
+    """
+    if "号" not in fold(number):
+        return number
+    tidy = re.sub(r"\s+", "", number).translate(_BRACKETS)
+    return re.sub(r"^中华人民共和国(?=\S+令)", "", tidy)
 
 
 def issuer_from_title(title: str) -> str:

@@ -143,13 +143,6 @@ def detect_metadata(
     body = paragraphs[head.body_start :]
     if has_qa is None:
         has_qa = any(pt.QUESTION.match(fold_aligned(p)) for p in body)
-    region = _given_region(region_hint or hints.region, notes.warnings) or detect_region(
-        title, body
-    )
-    if region is None:
-        notes.flag("region", "未能识别地区，请手动选择。")
-    elif not region.strong:
-        notes.flag("region", f"地区“{region.name}”证据较弱（{region.evidence}），请核对。")
     doc_number = _doc_number(hints, head, body)
     guess = genre.detect_kind(
         title,
@@ -165,6 +158,14 @@ def detect_metadata(
     kind = guess.kind
     meeting = _meeting(subtitle, head.date_lines)
     issuer, written = _issuer_and_written(hints, title, head, paragraphs, kind, notes)
+    region = _given_region(region_hint or hints.region, notes.warnings)
+    if region is None and kind in (Kind.REGULATION, Kind.NORMATIVE):
+        region = region_of_issuer(issuer, doc_number)
+    region = region or detect_region(title, body)
+    if region is None:
+        notes.flag("region", "未能识别地区，请手动选择。")
+    elif not region.strong:
+        notes.flag("region", f"地区“{region.name}”证据较弱（{region.evidence}），请核对。")
     published = _published(hints, date_hint, title, subtitle, body, cleaned, kind, notes)
     if published.precision == Precision.UNKNOWN and meeting.value is not None:
         published = meeting
@@ -252,6 +253,11 @@ def _doc_number(hints: PageHints, head: Head, body: list[str]) -> str:
         return hints.doc_number.strip()
     if head.doc_number_line:
         return doc_number_in(head.doc_number_line)
+    # ``1990年8月19日 中华人民共和国国务院令第64号发布``: a regulation's order in its head lines.
+    for line in (head.subtitle, *head.date_lines):
+        found = doc_number_in(line)
+        if found:
+            return found
     # ``（国办发〔2024〕3号）`` on the first line of the body, right under the title.
     if body and len(body[0]) <= 40:
         return doc_number_in(body[0]) if head_role(body[0]) == "doc_number" else ""
@@ -453,6 +459,25 @@ def _disambiguate(hits: list[tuple[gz.Place, bool]]) -> list[tuple[gz.Place, boo
     top = min(hits, key=lambda h: list(gz.Level).index(h[0].level))
     same_level = [h for h in hits if h[0].level == top[0].level]
     return [top] if len(same_level) == 1 else []
+
+
+_CENTRAL = re.compile(
+    r"^(?:中华人民共和国|国务院|中共中央|中央|全国人民代表大会|全国人大|最高人民|国家)|^国(?:办|发|函|令)"
+)
+
+
+def region_of_issuer(issuer: str, doc_number: str) -> RegionGuess | None:
+    """A document's jurisdiction is its issuer's: a ministry's rule on a Shanghai exchange is
+    national, a city congress's regulation is the city's."""
+    if not issuer and not doc_number:
+        return None
+    places = [p for p, _ in find_places(issuer) if p.level != gz.Level.COUNTY]
+    if places:
+        finest = max(places, key=lambda p: list(gz.Level).index(p.level))
+        return RegionGuess(finest.code, finest.name, True, "发文机关")
+    if _CENTRAL.search(fold(issuer)) or _CENTRAL.search(fold(doc_number)):
+        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "发文机关为中央机关")
+    return None
 
 
 def detect_region(title: str, body: list[str]) -> RegionGuess | None:

@@ -163,7 +163,16 @@ def _page_title(root) -> str:
     if root is None:
         return ""
     for element in root.iter("title"):
-        title = clean_title(element.text_content())
+        title = _without_site_name(clean_title(element.text_content()))
         if title:
             return title
     return ""
+
+
+# ``标题_中国政府网``, ``标题 - 某某市人民政府``: the site's name after a separator.
+_SITE_SUFFIX = re.compile(r"^(?P<title>.{4,}?)\s*(?:_|\||｜|\s-\s|\s—\s)\s*[^_|｜]{2,30}$")
+
+
+def _without_site_name(title: str) -> str:
+    match = _SITE_SUFFIX.match(title)
+    return match.group("title").strip() if match else title
