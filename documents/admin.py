@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from documents.admin_upload import ReleaseUploadMixin
+from documents.admin_upload import ReleaseUploadMixin, field_label
 from documents.forms import ReleaseAdminForm
 from documents.models import Region, Release, Section
 from documents.services import Outcome, note_corrections, reparse_release, replace_text
@@ -96,9 +96,7 @@ class IssuerFilter(admin.SimpleListFilter):
         elif province.isdigit():
             releases = releases.filter(region__code__startswith=province[:2])
         top = (
-            releases.values("issuer")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "issuer")[: self.SHOWN]
+            releases.values("issuer").annotate(n=Count("pk")).order_by("-n", "issuer")[: self.SHOWN]
         )
         return [(row["issuer"], f"{row['issuer']} ({row['n']})") for row in top]
 
@@ -131,9 +129,8 @@ class DoubtFilter(admin.SimpleListFilter):
 def doubts_of(release: Release) -> list[str]:
     """A release's open doubts as lines: flagged fields first, then the other warnings."""
     details = release.details or {}
-    labels = {f.name: f.verbose_name for f in Release._meta.fields}
     lines = [
-        f"{labels.get(flag.get('field', ''), flag.get('field', ''))}：{flag.get('message', '')}"
+        f"{field_label(flag.get('field', ''))}：{flag.get('message', '')}"
         for flag in details.get("flags", [])
     ]
     flagged = {flag.get("message") for flag in details.get("flags", [])}

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import IntegrityError
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -283,11 +283,20 @@ def preview_rows(
         rows.append(PreviewRow(bound, tuple(own), evidence))
     meeting_flags = tuple(by_field.pop("meeting", []))
     shown = {flag.message for flag in meta.flags if flag.field not in by_field}
-    labels = {f.name: str(f.verbose_name) for f in Release._meta.fields}
     general = [w for w in warnings if w not in shown]
     for name, messages_ in by_field.items():
-        general += [f"{labels.get(name, name)}：{m}" for m in messages_ if m not in general]
+        general += [f"{field_label(name)}：{m}" for m in messages_ if m not in general]
     return rows, meeting_flags, general
+
+
+def field_label(name: str) -> str:
+    """What the admin calls a flagged field (文号 for ``doc_number``); unknown names as given."""
+    if name == "meeting":
+        return _("会议日期")
+    try:
+        return str(Release._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 def dated(value: PublishedDate) -> SimpleNamespace:
@@ -372,7 +381,7 @@ def report_row(result: ImportResult) -> dict[str, Any]:
             sections=len(parsed.sections),
             issuer=meta.issuer,
             doc_number=meta.doc_number,
-            flags=[f"{flag.field}：{flag.message}" for flag in meta.flags],
+            flags=[f"{field_label(flag.field)}：{flag.message}" for flag in meta.flags],
         )
     if result.release is not None:
         row.update(release=result.release.pk, release_title=result.release.title)
