@@ -51,7 +51,7 @@ from search.whoosh_writing import PortalCodec, PortalMpWriter, parallel_procs, w
 log = logging.getLogger(__name__)
 
 #: Bump whenever the analyzer, the fields or their meaning change: the index must be rebuilt.
-SEARCH_SCHEMA_VERSION = 4
+SEARCH_SCHEMA_VERSION = 5
 META_FILE = "portal-index.json"
 #: From this many sections a write is spread over sub-processes; below it (one release
 #: published from the admin) forking costs more than it saves.

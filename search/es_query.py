@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from search.exact_search import Match, PhraseCheck, Plan
+from search.exact_search import MATCH_COLUMNS, Match, PhraseCheck, Plan
 
 #: The ideographs the ``cjk`` analyzer bigrams (CJK unified ideographs, extensions and
 #: compatibility ideographs; not 〇, CJK punctuation or kana).
@@ -22,7 +22,7 @@ _HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00
 #: The named query that says a positive phrase is in the heading.
 HEADING_QUERY = "heading"
 #: Columns every match reads, as in ``search.exact_search.MATCH_COLUMNS``.
-MATCH_FIELDS = ("section", "release", "province", "region", "year", "kind", "day", "order")
+MATCH_FIELDS = MATCH_COLUMNS
 #: Hits fetched per round trip while collecting every match.
 BATCH = 5000
 
@@ -104,6 +104,8 @@ def to_match(hit: dict[str, Any]) -> Match:
         kind=values["kind"] or "",
         day=int(values["day"] or 0),
         order=int(values["order"] or 0),
+        issuer=values["issuer"] or "",
+        validity=values["validity"] or "",
     )
 
 

@@ -45,6 +45,7 @@ from django.utils import translation
 from documents.models import Region, Release, Section
 from search.analysis import normalise, phrase_pattern, split_sentences
 from search.query import ParsedQuery, Phrase, QueryTooLong
+from search.release_metadata import doc_number_key, issuer_parts
 from search.request import (
     UNKNOWN_YEAR,
     BadSearchParameter,
@@ -276,6 +277,20 @@ class Oracle:
             releases = releases.filter(pk__in=years.values("pk"))
         if f.kinds:
             releases = releases.filter(kind__in=f.kinds)
+        if f.validities:
+            releases = releases.filter(validity__in=f.validities)
+        if f.issuers:
+            wanted = set(f.issuers)
+            stated = releases.exclude(issuer="").values_list("pk", "issuer")
+            releases = releases.filter(
+                pk__in=[pk for pk, issuer in stated if wanted & set(issuer_parts(issuer))]
+            )
+        if f.doc_numbers:
+            wanted = set(f.doc_numbers)
+            stated = releases.exclude(doc_number="").values_list("pk", "doc_number")
+            releases = releases.filter(
+                pk__in=[pk for pk, number in stated if _number_matches(wanted, number)]
+            )
         if f.release is not None:
             releases = releases.filter(pk=f.release)
         if f.day_from is None and f.day_to is None:
@@ -516,3 +531,14 @@ def evaluate(
 def evaluate_file(path: Path, *, runs: int = DEFAULT_RUNS) -> Evaluation:
     """``load_queries`` then ``evaluate``."""
     return evaluate(load_queries(path), runs=runs)
+
+
+def _number_matches(wanted: set[str], number: str) -> bool:
+    """What a 文号 filter means, stated apart from the index's keywords: the whole number, or
+    its start up to the bracket that opens its year, or through the one that closes it."""
+    key = doc_number_key(number)
+    return any(
+        key == value
+        or (key.startswith(value) and (value.endswith("〕") or key[len(value)] == "〔"))
+        for value in wanted
+    )

@@ -39,7 +39,18 @@ MAX_TERMS = 3
 #: Below this many candidates another posting list costs more than checking the texts.
 FEW_CANDIDATES = 64
 #: Columns every match carries (what ranking, grouping and facets read), in ``Match`` order.
-MATCH_COLUMNS = ("section", "release", "province", "region", "year", "kind", "day", "order")
+MATCH_COLUMNS = (
+    "section",
+    "release",
+    "province",
+    "region",
+    "year",
+    "kind",
+    "day",
+    "order",
+    "issuer",
+    "validity",
+)
 #: Columns read as whole numbers.
 NUMBER_COLUMNS = ("section", "release", "day", "order")
 
@@ -57,6 +68,8 @@ class Match(NamedTuple):
     kind: str
     day: int
     order: int
+    issuer: str = ""  # the issuing bodies, joined by ``search.release_metadata.ISSUER_JOIN``
+    validity: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +137,9 @@ def build_plan(request: SearchRequest) -> Plan | None:
             ("regions", f.regions),
             ("year", f.years),
             ("kind", f.kinds),
+            ("issuers", f.issuers),
+            ("doc_numbers", f.doc_numbers),
+            ("validity", f.validities),
         )
         if values
     ]
@@ -301,9 +317,21 @@ def _match_leaf(
             hits = [h or n > 0 for h, n in zip(hits, check.counts(headings), strict=True)]
     pick = _picker(docs)
     columns = [pick(data.values(reader, name)) for name in MATCH_COLUMNS]
-    section, release, province, region, year, kind, day, order = columns
+    section, release, province, region, year, kind, day, order, issuer, validity = columns
     rows = zip(
-        section, release, scores, hits, province, region, year, kind, day, order, strict=True
+        section,
+        release,
+        scores,
+        hits,
+        province,
+        region,
+        year,
+        kind,
+        day,
+        order,
+        issuer,
+        validity,
+        strict=True,
     )
     return list(map(Match._make, rows))
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from search.analysis import policy_words
 from search.query import Phrase
-from search.request import Scope, SearchRequest, Within
+from search.request import URL_FILTERS, Scope, SearchRequest, Within
 from search.topic_expansion import describe_expansions
 
 
@@ -67,12 +67,7 @@ def suggestions(request: SearchRequest, params: dict[str, list[str]]) -> list[Su
     """Broader searches worth offering when a search found nothing."""
     found: list[Suggestion] = []
     base = {k: list(v) for k, v in params.items() if k != "page"}
-    filters = [
-        k
-        for k in ("province", "region", "year", "kind", "speaker", "from", "to", "topic")
-        if k in base
-    ]
-    if filters or "answers" in base or "release" in base:
+    if any(k in base for k in (*URL_FILTERS, "answers")):
         only_query = {k: v for k, v in base.items() if k in {"q", "scope", "within", "sort"}}
         found.append(Suggestion(_("去掉所有筛选条件"), only_query))
     if request.within == Within.SENTENCE:

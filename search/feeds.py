@@ -1,4 +1,8 @@
-"""An Atom feed per search: subscribe to a query and hear of new releases that match it."""
+"""An Atom feed per search: subscribe to a query and hear of new releases that match it.
+
+Each entry says what the release is, as the release feed does: its kind and validity as Atom
+categories, its issuer as the author, and region, issuer and 文号 before the snippet.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from search.links import params_of, search_url
 from search.query import QueryTooLong
@@ -76,8 +81,21 @@ class SearchFeed(Feed):
 
     def item_description(self, item: tuple[ReleaseGroup, Any]) -> str:
         group = item[0]
-        region = group.release.region.name if group.release.region else ""
-        return f"{region} · {group.matched} 处匹配 · {group.hits[0].snippet}"
+        release = group.release
+        region = release.region.name if release.region else ""
+        facts = [region, release.issuer, release.doc_number, f"{group.matched} 处匹配"]
+        # The summary is HTML (the snippet marks hits): the facts, imported text, are escaped.
+        return " · ".join([*(escape(f) for f in facts if f), str(group.hits[0].snippet)])
+
+    def item_categories(self, item: tuple[ReleaseGroup, Any]) -> list[str]:
+        release = item[0].release
+        categories = [str(release.get_kind_display())]
+        if release.validity:
+            categories.append(str(release.get_validity_display()))
+        return categories
+
+    def item_author_name(self, item: tuple[ReleaseGroup, Any]) -> str | None:
+        return item[0].release.issuer or None
 
     def item_pubdate(self, item: tuple[ReleaseGroup, Any]) -> object:
         return item[0].release.created

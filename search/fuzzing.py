@@ -54,7 +54,7 @@ ENDPOINTS: tuple[tuple[str, str, int], ...] = (
 PARAMS = (
     "q", "region", "province", "year", "kind", "speaker", "from", "to", "release", "answers",
     "scope", "within", "sort", "page", "page_size", "script", "next", "topic", "synonyms",
-    "regions", "format",
+    "regions", "format", "issuer", "docno", "validity",
 )  # fmt: skip
 WORDS = (
     "营商环境", "一网通办", "高效办成一件事", "政府工作报告", "發展", "GDP", "5G", "的", "OR",
@@ -62,7 +62,8 @@ WORDS = (
     "甘肃", "张掖市", "620300", "000000", "2024", "2020-2024", "2024-06", "unknown", "news",
     "press_conference", "newest", "relevance", "title", "sentence", "hans", "hant", "orig",
     "企业开办", "企業開辦", "工程建设项目审批", "topic:放管服", "金昌市,张掖市",
-    "金昌，張掖市、湘潭", "qiye-kaiban", "csv", "html",
+    "金昌，張掖市、湘潭", "qiye-kaiban", "csv", "html", "issuer:国务院办公厅",
+    "文号:国办发〔2024〕3号", "docno:国办发[2024", "validity:现行有效", "current", "repealed",
 )  # fmt: skip
 NUMBERS = (
     "-1", "0", "1", "2", "3", "10", "100", "101", "1000", "1001", "2147483648",

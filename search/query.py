@@ -3,7 +3,8 @@
 Users type what they would grep for. Each whitespace-separated run is a phrase that must occur
 as written (after normalisation); runs are ANDed. ``"…"`` (or “…”, 「…」, 『…』) quotes a phrase
 with spaces, ``OR`` joins alternatives, ``NOT x`` or ``-x`` excludes, and ``key:value`` filters
-(``region: province: year: kind: speaker: from: to: topic:``, also in Chinese) narrow the results.
+(``region: province: year: kind: speaker: from: to: topic: issuer: docno: validity:``, also in
+Chinese: ``发文机关:`` ``文号:`` ``时效性:``) narrow the results.
 Nothing is a wildcard: ``*`` is just a character. Parsing never fails on odd input; what it had
 to ignore is reported in ``notes`` so the page can say how the query was read.
 """
@@ -43,6 +44,18 @@ FILTER_KEYS = {
     "topic": "topic",
     "主题": "topic",
     "主題": "topic",
+    "issuer": "issuer",
+    "发文机关": "issuer",
+    "發文機關": "issuer",
+    "docno": "docno",
+    "文号": "docno",
+    "文號": "docno",
+    "发文字号": "docno",
+    "發文字號": "docno",
+    "validity": "validity",
+    "时效性": "validity",
+    "時效性": "validity",
+    "效力": "validity",
 }
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 _OR = {"OR", "|"}

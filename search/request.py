@@ -3,18 +3,21 @@
 The page, the JSON API, the Atom feed and ``search_eval`` read the same parameters, so they are
 checked in one place and every bad value gets one clear message. Region and province names are
 resolved against the gazetteer here (``金昌``, ``金昌市``, ``620300`` and ``金昌市`` in Traditional
-script all mean the same city), so backends only ever see codes.
+script all mean the same city), so backends only ever see codes; issuers and document numbers
+become the keywords the index holds (``search.release_metadata``), kinds and validities their
+stored values.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.conf import settings
+from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,7 @@ from documents.script import fold
 from documents.selectors import find_regions
 from search.analysis import query_units, valid_unicode
 from search.query import ParsedQuery, Phrase, parse_query
+from search.release_metadata import doc_number_key, issuer_key
 from search.topic_expansion import Expansion, UnknownTopic, with_topics
 
 MAX_PAGE_SIZE = 100
@@ -32,6 +36,43 @@ _FALSE = {"", "0", "false", "no", "off"}
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
 _YEARS = re.compile(r"^(\d{4})\s*(?:-|–|~|至|到)\s*(\d{4})$")
 UNKNOWN_YEAR = "unknown"
+#: URL parameters that narrow a search, in the order the page lists them as chosen filters.
+URL_FILTERS = (
+    "province",
+    "region",
+    "year",
+    "kind",
+    "issuer",
+    "docno",
+    "validity",
+    "speaker",
+    "from",
+    "to",
+    "release",
+    "topic",
+)
+#: Words readers use for a kind besides its label.
+_KIND_ALIASES = {
+    "发布会": "press_conference",
+    "新闻": "news",
+    "报告": "work_report",
+    "法规": "regulation",
+    "规章": "regulation",
+    "规范性": "normative",
+    "解读": "interpretation",
+}
+#: Words readers use for a validity besides its label.
+_VALIDITY_ALIASES = {
+    "有效": "current",
+    "现行": "current",
+    "修改": "amended",
+    "修订": "amended",
+    "已修订": "amended",
+    "废止": "repealed",
+    "失效": "repealed",
+    "已失效": "repealed",
+    "未生效": "not_yet",
+}
 
 
 class BadSearchParameter(ValueError):
@@ -61,6 +102,9 @@ class Filters:
     regions: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
+    doc_numbers: tuple[str, ...] = ()
+    validities: tuple[str, ...] = ()
     speakers: tuple[Phrase, ...] = ()
     day_from: int | None = None
     day_to: int | None = None
@@ -135,6 +179,9 @@ def build_request(
     regions = _resolve_regions(read.both("region"), notes, labels, provinces_only=False)
     years = tuple(y for value in read.both("year") for y in _years(value))
     kinds = tuple(_kind(value) for value in read.both("kind"))
+    issuers = _keys(read.both("issuer"), issuer_key)
+    doc_numbers = _keys(read.both("docno"), doc_number_key)
+    validities = tuple(_validity(value) for value in read.both("validity"))
     speakers = tuple(
         Phrase(value, tuple(query_units(value))) for value in read.both("speaker") if value
     )
@@ -153,7 +200,7 @@ def build_request(
         raise BadSearchParameter(str(exc)) from exc
     labels.update(topic_labels)
 
-    for name in ("province", "region", "year", "kind", "speaker", "from", "to", "release", "topic"):
+    for name in URL_FILTERS:
         for value in read.url(name):
             active.append(ActiveFilter(name, value, _label(name, value, labels)))
     answers = _flag(read.one("answers"), "answers")
@@ -167,6 +214,9 @@ def build_request(
             regions=regions,
             years=years,
             kinds=kinds,
+            issuers=issuers,
+            doc_numbers=doc_numbers,
+            validities=validities,
             speakers=speakers,
             day_from=day_from,
             day_to=day_to,
@@ -254,25 +304,46 @@ def _years(value: str) -> list[str]:
 
 
 def _kind(value: str) -> str:
+    found = _labelled(value, Release.KindChoices, _KIND_ALIASES)
+    if found is None:
+        allowed = ", ".join(f"{c.value}（{c.label}）" for c in Release.KindChoices)
+        raise BadSearchParameter(
+            _("类型（kind）“%(value)s” 无效，可用：%(allowed)s。")
+            % {"value": value[:40], "allowed": allowed}
+        )
+    return found
+
+
+def _validity(value: str) -> str:
+    found = _labelled(value, Release.ValidityChoices, _VALIDITY_ALIASES)
+    if not found:  # "" (不详) is what a release without a stated validity has: not a filter
+        allowed = ", ".join(f"{c.value}（{c.label}）" for c in Release.ValidityChoices if c.value)
+        raise BadSearchParameter(
+            _("时效性（validity）“%(value)s” 无效，可用：%(allowed)s。")
+            % {"value": value[:40], "allowed": allowed}
+        )
+    return found
+
+
+def _labelled(value: str, choices: type[TextChoices], aliases: dict[str, str]) -> str | None:
+    """The stored value a typed value, label (either script, either language) or alias names."""
     simplified = fold(value)
-    for choice in Release.KindChoices:
-        if value == choice.value or simplified.lower() in _kind_labels(choice):
+    for choice in choices:
+        if value == choice.value or simplified.lower() in _labels(choice):
             return choice.value
-    aliases = {"发布会": "press_conference", "新闻": "news", "报告": "work_report"}
-    if simplified in aliases:
-        return aliases[simplified]
-    allowed = ", ".join(f"{c.value}（{c.label}）" for c in Release.KindChoices)
-    raise BadSearchParameter(
-        _("类型（kind）“%(value)s” 无效，可用：%(allowed)s。")
-        % {"value": value[:40], "allowed": allowed}
-    )
+    return aliases.get(simplified)
 
 
-def _kind_labels(choice: Release.KindChoices) -> set[str]:
-    """A kind's Chinese label and its label in the reader's language, folded."""
+def _labels(choice: TextChoices) -> set[str]:
+    """A choice's Chinese label and its label in the reader's language, folded."""
     with translation.override(settings.LANGUAGE_CODE):
         chinese = str(choice.label)
     return {fold(chinese).lower(), fold(str(choice.label)).lower()}
+
+
+def _keys(values: list[str], key: Callable[[str], str]) -> tuple[str, ...]:
+    """The index keywords of typed values, without repeats; a value with no keyword is dropped."""
+    return tuple(dict.fromkeys(k for k in map(key, values) if k))
 
 
 def _day(values: list[str], name: str, *, end: bool) -> int | None:
@@ -323,6 +394,10 @@ def _label(name: str, value: str, labels: dict[str, str]) -> str:
         return _("年份不详") if value.lower() in {UNKNOWN_YEAR, "不详", "未知"} else f"{value}"
     if name == "kind":
         return str(Release.KindChoices(_kind(value)).label)
+    if name == "validity":
+        return str(Release.ValidityChoices(_validity(value)).label)
+    if name == "docno":
+        return _("文号 %(number)s") % {"number": value}
     if name == "release":
         return labels.get(f"release:{value}", value)
     if name == "from":

@@ -2,8 +2,8 @@
 
 The section is the unit of retrieval, so a hit links straight to its anchor. Each document
 carries what the search page filters, counts and groups by (release, province, region, year,
-kind, status) and the texts the query scopes reach (full text, heading, release title on a
-release's first section, speaker on Q&A).
+kind, issuer, document number, validity, status) and the texts the query scopes reach (full
+text, heading, release title on a release's first section, speaker on Q&A).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from haystack import indexes
 from documents.models import Region, Release, Section
 from search.analysis import text_analyzer
 from search.fields import AnalyzedTextField, KeywordField, NumberField
+from search.release_metadata import ISSUER_JOIN, doc_number_terms, issuer_parts
 from search.request import UNKNOWN_YEAR
 
 
@@ -59,6 +60,13 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
     regions = indexes.MultiValueField()
     year = KeywordField()
     kind = KeywordField()
+    #: The issuing bodies joined by ``ISSUER_JOIN``: the column facets count (as ``region``).
+    issuer = KeywordField()
+    #: Each issuing body: what ``issuer:`` filters on (as ``regions``).
+    issuers = indexes.MultiValueField()
+    #: The number, its issuer code and code with year (``search.release_metadata``).
+    doc_numbers = indexes.MultiValueField()
+    validity = KeywordField()
     section_kind = KeywordField(model_attr="kind")
     status = KeywordField()
     lead = KeywordField()
@@ -127,6 +135,18 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_kind(self, section: Section) -> str:
         return section.release.kind
+
+    def prepare_issuer(self, section: Section) -> str:
+        return ISSUER_JOIN.join(issuer_parts(section.release.issuer))
+
+    def prepare_issuers(self, section: Section) -> list[str]:
+        return issuer_parts(section.release.issuer)
+
+    def prepare_doc_numbers(self, section: Section) -> list[str]:
+        return doc_number_terms(section.release.doc_number)
+
+    def prepare_validity(self, section: Section) -> str:
+        return section.release.validity
 
     def prepare_status(self, section: Section) -> str:
         return section.release.status

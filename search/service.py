@@ -21,9 +21,12 @@ from documents.script import Script
 from search.backends import Match
 from search.highlight import highlight, snippet
 from search.region_cache import region_names, region_parents
+from search.release_metadata import ISSUER_JOIN
 from search.request import UNKNOWN_YEAR, Paging, Scope, SearchRequest, Sort
 
-FACETS = ("province", "region", "year", "kind")
+FACETS = ("province", "region", "year", "kind", "issuer", "validity")
+#: Issuers a facet lists at most: a library of regulations has hundreds of issuing bodies.
+ISSUER_FACET_SIZE = 20
 NATION_CODE = "000000"
 #: Release columns a results page never shows: large, and read for every hit otherwise.
 RELEASE_BULK = ("text", "details", "index_error")
@@ -232,10 +235,11 @@ def _hit(
 
 
 def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
-    """Sections and releases per province, region, year and kind, most first.
+    """Sections and releases per province, region, year, kind, issuer and validity, most first.
 
     Every facet is a property of the release, so sections are counted per release first (one
-    C-level pass) and the facet values are then added up once per release.
+    C-level pass) and the facet values are then added up once per release. A joint release
+    counts for each of its issuers; only the ``ISSUER_FACET_SIZE`` commonest issuers are kept.
     """
     releases_of = list(map(itemgetter(Match._fields.index("release")), matches))
     per_release = Counter(releases_of)
@@ -250,7 +254,7 @@ def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
             value = getattr(m, name)
             if not value:
                 continue
-            for code in within.get(value, ()) if name == "region" else (value,):
+            for code in _facet_values(name, value, within):
                 sections[name][code] += count
                 releases[name][code] += 1
     labels = _facet_labels(sections)
@@ -269,8 +273,19 @@ def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
             )
         else:
             values.sort(key=lambda v: (-v.releases, -v.count, v.value))
+        if name == "issuer":
+            values = values[:ISSUER_FACET_SIZE]
         facets[name] = values
     return facets
+
+
+def _facet_values(name: str, value: str, within: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The facet values one release's column value counts for."""
+    if name == "region":
+        return within.get(value, ())
+    if name == "issuer":
+        return tuple(value.split(ISSUER_JOIN))
+    return (value,)
 
 
 def _regions_within(codes: set[str]) -> dict[str, tuple[str, ...]]:
@@ -294,5 +309,13 @@ def _facet_labels(sections: dict[str, Counter[str]]) -> dict[str, dict[str, str]
     codes = set(sections["province"]) | set(sections["region"])
     names = region_names(codes)
     kinds = {choice.value: str(choice.label) for choice in Release.KindChoices}
+    validities = {choice.value: str(choice.label) for choice in Release.ValidityChoices}
     years = {y: (str(_("年份不详")) if y == UNKNOWN_YEAR else y) for y in sections["year"]}
-    return {"province": names, "region": names, "year": years, "kind": kinds}
+    return {
+        "province": names,
+        "region": names,
+        "year": years,
+        "kind": kinds,
+        "issuer": {},
+        "validity": validities,
+    }

@@ -28,6 +28,8 @@ FACET_TITLES = {
     "region": gettext_lazy("地区"),
     "year": gettext_lazy("年份"),
     "kind": gettext_lazy("类型"),
+    "issuer": gettext_lazy("发文机关"),
+    "validity": gettext_lazy("时效性"),
 }
 
 
