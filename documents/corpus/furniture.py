@@ -86,10 +86,14 @@ class Site:
 
 def site_for(rng: random.Random, *, traditional: bool, region: str, province: str) -> Site:
     """A plausible portal for a document about ``region`` (names from the document's truth)."""
-    if traditional:
-        owner = rng.choice(["臺南市政府", "行政院", "行政院公報資訊網", "臺南市政府全球資訊網"])
-        outlet = rng.choice(["新聞及國際關係處", "行政院公報", "中央通訊社", owner])
-        return Site(True, owner, outlet, "臺南", "")
+    if traditional and region.endswith("市"):  # a city's own site (臺南市 …)
+        owner = rng.choice([f"{region}政府", f"{region}政府全球資訊網"])
+        outlet = rng.choice(["新聞及國際關係處", "中央通訊社", owner])
+        return Site(True, owner, outlet, region.removesuffix("市"), "")
+    if traditional:  # the central government's sites
+        owner = rng.choice(["行政院", "行政院公報資訊網", "行政院全球資訊網"])
+        outlet = rng.choice(["行政院公報", "中央通訊社", owner])
+        return Site(True, owner, outlet, "行政院", "")
     place = gz.lookup(region) if region else None
     prov = gz.lookup(province) if province else None
     name = place.name if place else (prov.name if prov else gz.NATION_NAME)
@@ -265,9 +269,10 @@ def footer(rng: random.Random, site: Site) -> list[str]:
     c = colon(rng)
     year = rng.randint(2015, 2025)
     if site.traditional:
+        phone = f"0{rng.randint(2, 8)}-{rng.randint(2000000, 9999999)}"
         lines = [
             f"{site.owner} 版權所有 © {year} All Rights Reserved",
-            f"地址{c}708201臺南市安平區永華路二段6號 電話{c}06-2991111",
+            f"地址{c}{site.owner.removesuffix('全球資訊網')}秘書處 電話{c}{phone}",
             "最佳瀏覽解析度 1280x800",
             "隱私權保護政策 | 資訊安全政策 | 政府網站資料開放宣告",
         ]
