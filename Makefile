@@ -8,7 +8,7 @@ SEEDS := fixtures/seeds
 
 .PHONY: run test test-sqlite test-postgres postgres-deps bench load load-postgres setup install migrate seed index browser-deps lint format messages serve-production clean
 
-run: setup ## Set up everything and serve on $(HOST):$(PORT)
+run: setup ## Set up everything and serve on $(HOST):$(PORT) (SEEDS_ONLY=1: import only the five seeds)
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: test-sqlite test-postgres ## The same set-up, then the whole suite on SQLite and on PostgreSQL
@@ -64,8 +64,8 @@ $(VENV)/.installed: pyproject.toml
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-seed: migrate ## Import the seed releases (idempotent: duplicates are skipped)
-	$(BIN)/python manage.py import_releases --publish $(SEEDS)
+seed: migrate ## Import the seeds and the 72 national work reports, or with SEEDS_ONLY=1 the seeds alone (idempotent: duplicates are skipped)
+	$(BIN)/python manage.py import_releases --publish $(wildcard $(SEEDS)/*.txt) $(if $(SEEDS_ONLY),,fixtures/corpora/national-government-work-reports.jsonl)
 	$(BIN)/python manage.py analyse_releases
 
 index: seed ## Build the search index if it is missing or out of step (a no-op when it is right)
