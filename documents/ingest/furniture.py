@@ -53,16 +53,18 @@ _WIDGET_VOCABULARY = (
 # Taiwan portals' words for the same controls (folded: Traditional already Simplified).
 _WIDGET_VOCABULARY_TW = (
     "列印 友善列印 全萤幕 字级 转寄 加入书签 回上一页 回上页 回列表 回顶端 分享至 社群分享 "
-    "FB LINE Line Facebook Twitter Plurk X 相关附件 相关附件下载 "
+    "FB LINE Line Facebook Twitter Plurk X 相关附件 相关附件下载 相关连结 相关链接 字级设定 "
 )
 _WIDGET_WORDS = frozenset((_WIDGET_VOCABULARY + _WIDGET_VOCABULARY_TW).split())
 _TOKEN_SPLIT = re.compile(r"[\s【】\[\]|｜/｜·•:：,，;；()（）<>《》]+")
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→|＞|->|=>|/)\s*")
-_BREADCRUMB_START = re.compile(r"^(?:>|»|›|当前位置|您的位置|您现在的位置|所在位置)[:：\s>]*")
+_BREADCRUMB_START = re.compile(
+    r"^(?:>|»|›|当前位置|您的位置|您现在的位置|现在位置|所在位置|目前位置)[:：\s>]*"
+)
 _LINK_END = re.compile(r"(?:>>|》》|»|>)\s*$")
-_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_URL = re.compile(r"^(?:https?://|www\.|javascript:)\S*$", re.IGNORECASE)
 _HASH = re.compile(
-    r"^#?[0-9a-fA-F]{16,}$|^#[\w-]{1,40}$|^[A-Za-z0-9_-]{24,}={0,2}$|^[\[【(（]\s*#\s*[\]】)）]$"
+    r"^#?[0-9a-fA-F]{16,}$|^#[\w-]{0,40}$|^[A-Za-z0-9_-]{24,}={0,2}$|^[\[【(（]\s*#\s*[\]】)）]$"
 )
 # A row of site links separated by bars (``中国政府网 | 国务院部门网站 | 地方政府网站``).
 _BAR = re.compile(r"\s*[|｜]\s*")
@@ -83,6 +85,7 @@ _CREDIT = re.compile(
 _CREDIT_MAX = 40
 _LINK_LINE_MAX = 30
 _BREADCRUMB_MAX = 80
+_HOME = frozenset({"首页", "网站首页", "主页", "Home", "home", "HOME"})
 _BREADCRUMB_SEGMENT_MAX = 16
 
 
@@ -126,8 +129,9 @@ def _is_breadcrumb(line: str) -> bool:
     separators = len(_BREADCRUMB_SEP.findall(rest))
     if separators < 1 or len(segments) < 2:
         return False
-    if "/" in rest and not re.search(r"(?:>|»|›|→|＞)", rest) and separators < 2:
-        return False  # 一/二 in prose, a date 2024/5/6: one slash is no trail
+    homeward = segments[0].strip() in _HOME
+    if "/" in rest and not re.search(r"(?:>|»|›|→|＞)", rest) and separators < 2 and not homeward:
+        return False  # 一/二 in prose, a date 2024/5/6: one slash is no trail (首页 / 要闻 is)
     return all(len(s) <= _BREADCRUMB_SEGMENT_MAX and not s.isdigit() for s in segments)
 
 

@@ -33,6 +33,9 @@ _COLUMN_END = re.compile(
     r"(?:网站|门户网站|门户|政府网|客户端|专栏|专题|频道|栏目|首页|^.{0,12}文件)$"
 )
 _COLUMN_MAX = 8
+# News titles may exclaim or ask (``……结果公布！ 某市项目勇夺金奖``); a sentence stops at 。；.
+_TITLE_STOP = re.compile(r"[。；;]")
+_EXCLAIMED_TITLE_MAX = 60
 # Words a title ends with when it is complete (a wrapped title's first line ends otherwise).
 _TITLE_END = re.compile(
     r"(?:通知|意见|办法|方案|决定|公告|通告|报告|条例|规定|细则|规则|措施|通报|批复|函|纲要|规划|计划|"
@@ -62,11 +65,11 @@ def find_head(paragraphs: list[str], hint: str = "") -> Head | None:
     """The head of a release, or None when no title line precedes the body."""
     roles = _roles(paragraphs)
     candidates = [i for i, role in roles if role == "title"]
-    if not candidates:
-        return None
-    start = _title_index(paragraphs, candidates, hint)
+    start = _title_index(paragraphs, candidates, hint) if candidates else None
     if start is None:
-        return None
+        # A title given from outside (a page's <h1>, a bulk column) that the text does not
+        # repeat: the text may still open with the title's companions (an adoption line).
+        return _companions(paragraphs, roles, 0, 0, hint.strip()) if hint.strip() else None
     end = start + 1
     title = paragraphs[start]
     if end in candidates and _wraps(title, paragraphs[end]):
@@ -106,9 +109,11 @@ def head_role(paragraph: str) -> str:
 
 def looks_like_title(key: str) -> bool:
     """Title-shaped: one line, no sentence ending, no numbering, no salutation."""
-    if len(key) > TITLE_MAX or len(key) < 4 or key[-1] in "。！？!?；;，,：:、":
+    if len(key) > TITLE_MAX or len(key) < 4 or key[-1] in "。；;，,：:、":
         return False
-    if pt.SENTENCE_END.search(key) or pt.numbering_of(key) or pt.SALUTATION.match(key):
+    if _TITLE_STOP.search(key) or pt.numbering_of(key) or pt.SALUTATION.match(key):
+        return False
+    if key[-1] in "！？!?" and len(key) > _EXCLAIMED_TITLE_MAX:
         return False
     return not pt.NEWS_MARKERS.match(key[:8])
 

@@ -29,7 +29,9 @@ _ADOPTED_BY = re.compile(
     r"(?P<organ>人民代表大会常务委员会|人民代表大会|人民政府)(?:第[一二三四五六七八九十百零〇\d]+次)?"
     r"(?:常务|全体)?(?:会议|大会)?(?:审议)?(?:通过|批准|修订|修正|公布)"
 )
-_ORDER = re.compile(r"(?P<organ>[\u4e00-\u9fff]{2,24}?(?:人民政府|政府))令")
+_ORDER = re.compile(
+    r"(?P<organ>[\u4e00-\u9fff]{0,24}?(?:人民政府|政府|国务院|部|委员会|总局|署|局|银行))令"
+)
 _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _SIGNATURE_SCAN = 8
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕",
@@ -81,8 +83,10 @@ def issuer_from_adoption(lines: list[str]) -> str:
             place = re.sub(r"^.*?(?:日|\s)", "", match.group("body")).strip()
             return place + match.group("organ")
         order = _ORDER.search(key)
-        if order:
-            return order.group("organ")
+        if order:  # the state's full name is dropped, as libraries file the issuer (国务院)
+            return re.sub(
+                r"^.*?(?:日|\s)|^中华人民共和国", "", order.group("organ")
+            ) or order.group("organ")
     return ""
 
 

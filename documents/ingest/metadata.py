@@ -134,7 +134,8 @@ def detect_metadata(
     notes = _Notes()
     title_hint = title_hint or hints.title
     head = _head(paragraphs, title_hint)
-    title, derived = head.title, head.derived
+    title, publisher = split_publisher_note(head.title)
+    derived = head.derived
     subtitle = head.subtitle or hints.subtitle
     if derived:
         notes.flag("title", "没有标题行，标题取自导语，请核对。")
@@ -150,7 +151,7 @@ def detect_metadata(
         subtitle=subtitle,
         has_qa=has_qa,
         has_doc_number=bool(doc_number),
-        news_signs=_news_signs(cleaned, body),
+        news_signs=bool(publisher) or _news_signs(cleaned, body),
         hints=hints,
     )
     if not guess.certain:
@@ -167,6 +168,8 @@ def detect_metadata(
     elif not region.strong:
         notes.flag("region", f"地区“{region.name}”证据较弱（{region.evidence}），请核对。")
     published = _published(hints, date_hint, title, subtitle, body, cleaned, kind, notes)
+    if kind == Kind.REGULATION and not (date_hint or hints.published):
+        published = _version_date(published, subtitle, head.date_lines)
     if published.precision == Precision.UNKNOWN and meeting.value is not None:
         published = meeting
         notes.flag("published", f"网页没有发布日期，取会议日期（{meeting.text}），请核对。")
@@ -184,7 +187,7 @@ def detect_metadata(
         region=region,
         published=published,
         kind=kind,
-        source=hints.source or (cleaned.sources[0] if cleaned.sources else ""),
+        source=hints.source or (cleaned.sources[0] if cleaned.sources else "") or publisher,
         author=hints.author or "、".join(cleaned.authors) or speaker,
         editor=hints.editor or "、".join(cleaned.editors),
         body_start=head.body_start,
@@ -246,6 +249,18 @@ def is_furniture_head(paragraph: str) -> bool:
     """A short title-shaped line before a lead with no title: a column or site name."""
     key = fold(paragraph).strip()
     return head_role(paragraph) == "title" and is_column_name(key)
+
+
+_PUBLISHER_NOTE = re.compile(r"\s*[(（]\s*(?P<who>[^()（）]{2,24}?)\s*发布\s*[)）]\s*$")
+
+
+def split_publisher_note(title: str) -> tuple[str, str]:
+    """``标题（新闻及国际关系处发布）`` → (标题, 新闻及国际关系处): a press office's note."""
+    key = fold_aligned(title)
+    match = _PUBLISHER_NOTE.search(key)
+    if not match or match.start() < 4:
+        return title, ""
+    return title[: match.start()].rstrip(), title[match.start("who") : match.end("who")]
 
 
 def _doc_number(hints: PageHints, head: Head, body: list[str]) -> str:
@@ -320,6 +335,14 @@ def _published(
     given = _given_date(date_hint or hints.published, notes.warnings)
     detected = detect_date(title, subtitle, body, cleaned.datelines, kind=kind)
     return _finer(given, detected)
+
+
+def _version_date(published: PublishedDate, subtitle: str, lines: tuple[str, ...]) -> PublishedDate:
+    """A regulation's text in force dates from its latest adoption, amendment or approval line."""
+    dated = [d for d in (_full_date(line) for line in (subtitle, *lines)) if d is not None]
+    if published.value is not None and published.text not in "".join((subtitle, *lines)):
+        return published  # the page's own date line, not one of the head's meeting lines
+    return max(dated, key=lambda d: d.value) if dated else published
 
 
 def _flag_published(published: PublishedDate, notes: _Notes) -> None:
@@ -480,6 +503,9 @@ def region_of_issuer(issuer: str, doc_number: str) -> RegionGuess | None:
     return None
 
 
+_GENERIC_COUNTY = re.compile(r"^[东西南北中城郊矿][区县]$")
+
+
 def detect_region(title: str, body: list[str]) -> RegionGuess | None:
     """The city, province or nation a release is about."""
     require_unicode("\n".join((title, *body)))
@@ -492,6 +518,8 @@ def detect_region(title: str, body: list[str]) -> RegionGuess | None:
         return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "导语：代表国务院作报告")
     scores: Counter[str] = Counter()
     title_hits: set[str] = set()
+    named: set[str] = set()  # places the text names themselves, not through a county
+    counties: dict[str, set[str]] = {}  # city code → its counties the text names
     table = gz.by_code()
     for weight, text in ((10.0, title), (3.0, body[0] if body else ""), (1.0, "\n".join(body[1:]))):
         for place, full in find_places(text):
@@ -499,16 +527,23 @@ def detect_region(title: str, body: list[str]) -> RegionGuess | None:
             if weight == 10.0:
                 title_hits.add(place.code)
             if place.level == gz.Level.COUNTY:
+                if _GENERIC_COUNTY.match(place.name):
+                    continue  # 东区, 城区, 郊区: names many places share
                 parent = table.get(place.parent_code or "")
                 if parent is not None and parent.level == gz.Level.CITY:
                     scores[parent.code] += points * 0.5
+                    counties.setdefault(parent.code, set()).add(place.code)
                 if weight == 10.0:
                     scores[place.code] += points
+                    named.add(place.code)
                 continue
             scores[place.code] += points
+            named.add(place.code)
     if not scores:
         return None
     code, best = scores.most_common(1)[0]
+    if code not in named and len(counties.get(code, ())) < 2:
+        return None  # one district name alone (新市区, 东区) is no evidence of a city
     place = table[code]
     runner_up = scores.most_common(2)[1][1] if len(scores) > 1 else 0.0
     if code in title_hits:

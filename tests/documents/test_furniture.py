@@ -127,7 +127,7 @@ def test_traditional_furniture_is_recognised_like_simplified():
         ("分享到：微信 微博 QQ空间", Family.TOOLBAR),
         ("首页 > 政务公开 > 政策文件", Family.BREADCRUMB),
         ("> 某省要闻", Family.BREADCRUMB),
-        ("相关链接>>", Family.LINK),
+        ("往期回顾>>", Family.LINK),
         ("中国政府网 | 国务院部门网站 | 地方政府网站", Family.BREADCRUMB),
         ("地址：708201臺南市安平區永華路二段6號 電話：06-2991111", Family.FOOTER),
         ("马骏／摄", Family.CREDIT),
