@@ -364,6 +364,8 @@ def test_release_page_shows_the_facts_only_when_known(client):
     assert link.group(1) == GENRE["source_url"] and link.group(2) == "noopener nofollow"
     page = client.get(release.get_absolute_url()).content.decode()
     assert '<p class="kind kind-normative">规范性文件' in page
+    listing = client.get(release.region.get_absolute_url()).content.decode()
+    assert f'<span class="doc-number">{DOC_NUMBER}</span>' in listing
     bare = store(parsed_with(new_text("己。"), source_url="javascript:alert(1)"))
     facts = _facts(client.get(bare.get_absolute_url()).content.decode())
     assert "发布日期" in facts
