@@ -54,6 +54,7 @@ _WIDGET_VOCABULARY = (
 _WIDGET_VOCABULARY_TW = (
     "列印 友善列印 全萤幕 字级 转寄 加入书签 回上一页 回上页 回列表 回顶端 分享至 社群分享 "
     "FB LINE Line Facebook Twitter Plurk X 相关附件 相关附件下载 相关连结 相关链接 字级设定 "
+    "相关档案下载 档案下载 相关档案 "
 )
 _WIDGET_WORDS = frozenset((_WIDGET_VOCABULARY + _WIDGET_VOCABULARY_TW).split())
 _TOKEN_SPLIT = re.compile(r"[\s【】\[\]|｜/｜·•:：,，;；()（）<>《》]+")
@@ -83,10 +84,14 @@ _CREDIT = re.compile(
     rf"|^[(（]?\s*{_NAME}(?:\s*[、\s]\s*{_NAME}){{0,3}}\s*[/／]\s*摄(?:影)?\s*[)）]?$"
 )
 _CREDIT_MAX = 40
+# A site's own name on a line of its own (中国政府网, 某某市人民政府门户网站).
+_SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:门户网站|政府网|新闻网|客户端|全球资讯网)$")
+_SITE_NAME_MAX = 24
 _LINK_LINE_MAX = 30
 _BREADCRUMB_MAX = 80
 _HOME = frozenset({"首页", "网站首页", "主页", "Home", "home", "HOME"})
 _BREADCRUMB_SEGMENT_MAX = 16
+_BAR_SEGMENT_MAX = 24  # 中华人民共和国中央人民政府门户网站 | 中国政府网
 
 
 def classify(folded: str) -> Family | None:
@@ -101,6 +106,8 @@ def classify(folded: str) -> Family | None:
     if _is_link_line(line):
         return Family.LINK
     if len(line) <= 160 and _FOOTER.search(line) and not pt.SENTENCE_END.search(line[-1]):
+        return Family.FOOTER
+    if len(line) <= _SITE_NAME_MAX and _SITE_NAME.search(line) and not pt.SENTENCE_END.search(line):
         return Family.FOOTER
     if len(line) <= _CREDIT_MAX and _CREDIT.match(line):
         return Family.CREDIT
@@ -119,7 +126,7 @@ def _is_breadcrumb(line: str) -> bool:
     if len(line) > _BREADCRUMB_MAX or pt.SENTENCE_END.search(line):
         return False
     bars = [s for s in _BAR.split(line) if s.strip()]
-    if len(bars) >= 2 and all(len(s) <= _BREADCRUMB_SEGMENT_MAX for s in bars):
+    if len(bars) >= 2 and all(len(s) <= _BAR_SEGMENT_MAX for s in bars):
         return True
     start = _BREADCRUMB_START.match(line)
     rest = line[start.end() :] if start else line

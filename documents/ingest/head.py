@@ -34,7 +34,7 @@ _COLUMN_END = re.compile(
 )
 _COLUMN_MAX = 8
 # News titles may exclaim or ask (``……结果公布！ 某市项目勇夺金奖``); a sentence stops at 。；.
-_TITLE_STOP = re.compile(r"[。；;]")
+_TITLE_STOP = re.compile(r"[。]|[；;].{0,3}$")
 _EXCLAIMED_TITLE_MAX = 60
 # Words a title ends with when it is complete (a wrapped title's first line ends otherwise).
 _TITLE_END = re.compile(

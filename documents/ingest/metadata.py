@@ -251,7 +251,9 @@ def is_furniture_head(paragraph: str) -> bool:
     return head_role(paragraph) == "title" and is_column_name(key)
 
 
-_PUBLISHER_NOTE = re.compile(r"\s*[(（]\s*(?P<who>[^()（）]{2,24}?)\s*发布\s*[)）]\s*$")
+_PUBLISHER_NOTE = re.compile(
+    r"\s*[(（]\s*(?P<who>[^()（）]{2,24}?)\s*(?:发布|公布|提供|供稿)\s*[)）]\s*$"
+)
 
 
 def split_publisher_note(title: str) -> tuple[str, str]:
@@ -279,10 +281,19 @@ def _doc_number(hints: PageHints, head: Head, body: list[str]) -> str:
     return ""
 
 
+# A report of what happened today: ``市长某某今（28）日表示`` — journalism's dateline in prose.
+_REPORTED_TODAY = re.compile(
+    r"[今昨前明][(（]\s*\d{1,2}\s*[)）]日|(?:今|昨)[天日].{0,40}?(?:表示|指出|强调|宣布|出席|举行|召开|发布)"
+)
+
+
 def _news_signs(cleaned: CleanedText, body: list[str]) -> bool:
     lead = fold(body[0][:40]) if body else ""
-    return bool(cleaned.sources or cleaned.authors or cleaned.editors) or bool(
-        pt.NEWS_MARKERS.search(lead)
+    opening = fold(" ".join(body[:2]))[:160]
+    return (
+        bool(cleaned.sources or cleaned.authors or cleaned.editors)
+        or bool(pt.NEWS_MARKERS.search(lead))
+        or bool(_REPORTED_TODAY.search(opening))
     )
 
 
@@ -520,6 +531,8 @@ def detect_region(title: str, body: list[str]) -> RegionGuess | None:
     title_hits: set[str] = set()
     named: set[str] = set()  # places the text names themselves, not through a county
     counties: dict[str, set[str]] = {}  # city code → its counties the text names
+    full_named: set[str] = set()
+    short_mentions: Counter[str] = Counter()
     table = gz.by_code()
     for weight, text in ((10.0, title), (3.0, body[0] if body else ""), (1.0, "\n".join(body[1:]))):
         for place, full in find_places(text):
@@ -539,11 +552,17 @@ def detect_region(title: str, body: list[str]) -> RegionGuess | None:
                 continue
             scores[place.code] += points
             named.add(place.code)
+            if full:
+                full_named.add(place.code)
+            else:
+                short_mentions[place.code] += 1
     if not scores:
         return None
     code, best = scores.most_common(1)[0]
     if code not in named and len(counties.get(code, ())) < 2:
         return None  # one district name alone (新市区, 东区) is no evidence of a city
+    if code not in title_hits and code not in full_named and short_mentions[code] < 3:
+        return None  # a short name said once or twice (日照, 大同) may be a common word
     place = table[code]
     runner_up = scores.most_common(2)[1][1] if len(scores) > 1 else 0.0
     if code in title_hits:
