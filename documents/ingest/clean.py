@@ -43,12 +43,12 @@ _WIDGET_PREFIX = re.compile(
 )
 _DATE_TOKEN = re.compile(
     r"^(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}:\d{2}(?::\d{2})?|"
-    r"(?:发布|发表|更新|成文|印发)?(?:时间|日期)[:：].*)$"
+    r"(?:发布|发表|更新|成文|印发|发稿|公开|生成)?(?:时间|日期)[:：].*)$"
 )
 _KEY_NAMES = (
     r"来源|稿源|信息来源|文章来源|新闻来源|资料来源|照片来源|图片来源|出处|作者|撰稿|撰文|文|文字|图文|记者|通讯员|"
     r"责任编辑|责编|编辑|网络编辑|值班编辑|审核|审校|校对|主编|编审|终审|初审|复审|摄影|图|供图|"
-    r"发布机构|发布单位|发布者|发布人|信息提供|供稿|提供单位"
+    r"发布机构|发布单位|发布者|发布人|信息提供|供稿|提供单位|发稿单位|承办单位|发布机关"
 )
 _KEY_VALUE = re.compile(rf"^[(（\[【]?\s*({_KEY_NAMES})\s*[:：]\s*(.+?)\s*[)）\]】]?$")
 # A key whose value the page put on the next line (``来源：`` ⏎ ``某某日报``).
@@ -88,6 +88,9 @@ _ROLES = {
     "发布机构": "source",
     "发布单位": "source",
     "发布者": "source",
+    "发稿单位": "source",
+    "承办单位": "source",
+    "发布机关": "source",
     "发布人": "source",
     "信息提供": "source",
     "供稿": "source",
@@ -313,6 +316,7 @@ def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
     if not folded.strip():
         state.removed.append(line)
         return True
+    line, folded = _split_run_on_keys(line, folded)
     tokens = list(zip(_tokens(line), _tokens(folded), strict=False))
     if not tokens:
         return False
@@ -341,6 +345,9 @@ def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
     return True
 
 
+_NEXT_KEY = re.compile(
+    rf"(?<=[^\s:：])((?:{_KEY_NAMES}|(?:发布|发稿|更新|成文|公开)?(?:时间|日期)|浏览次数|点击数|浏览人次)[:：])"
+)
 _EMPTY_KEY = re.compile(rf"^({_KEY_NAMES})[:：]$")
 _BRACKET_GROUP = re.compile(r"[\[【]([^\[\]【】]{0,40})[\]】]")
 
@@ -388,6 +395,18 @@ def _tokens(line: str) -> list[str]:
     """Split a page-info line into tokens, keeping 'key: value' pairs together."""
     line = re.sub(r"([:：])\s+", r"\1", line)
     return [t for t in re.split(r"[\s|｜]+", line) if t]
+
+
+def _split_run_on_keys(line: str, folded: str) -> tuple[str, str]:
+    """A space before each key run on to the previous value, in both twins at the same place."""
+    if len(line) != len(folded):
+        return line, folded
+    for match in reversed(list(_NEXT_KEY.finditer(folded))):
+        at = match.start(1)
+        if not re.search(r"[:：]", folded[:at]):
+            continue  # the line's first key (编辑 inside 责任编辑:) is not run on to anything
+        line, folded = f"{line[:at]} {line[at:]}", f"{folded[:at]} {folded[at:]}"
+    return line, folded
 
 
 def _join_soft_wraps(lines: list[str]) -> list[str]:

@@ -32,6 +32,11 @@ _ADOPTED_BY = re.compile(
 _ORDER = re.compile(
     r"(?P<organ>[\u4e00-\u9fff]{0,24}?(?:人民政府|政府|国务院|部|委员会|总局|署|局|银行))令"
 )
+# ``1986年9月15日 中共中央、国务院发布``, ``经人力资源和社会保障部第6次部务会议通过``.
+_RELEASED_BY = re.compile(
+    rf"日\s*(?P<organ>[\u4e00-\u9fff、]{{2,40}}?{_ORGAN_END}|中共中央、国务院|国务院)\s*(?:发布|公布|印发)$"
+    rf"|经(?P<organ2>[\u4e00-\u9fff]{{2,30}}?(?:部|委员会|总局|署|局|行))第?[\d一二三四五六七八九十]+次"
+)
 _FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _SIGNATURE_SCAN = 8
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "(": "〔", ")": "〕",
@@ -82,6 +87,9 @@ def issuer_from_adoption(lines: list[str]) -> str:
         if match:
             place = re.sub(r"^.*?(?:日|\s)", "", match.group("body")).strip()
             return place + match.group("organ")
+        released = _RELEASED_BY.search(key)
+        if released:
+            return released.group("organ") or released.group("organ2")
         order = _ORDER.search(key)
         if order:  # the state's full name is dropped, as libraries file the issuer (国务院)
             return re.sub(

@@ -161,7 +161,7 @@ def detect_metadata(
     issuer, written = _issuer_and_written(hints, title, head, paragraphs, kind, notes)
     region = _given_region(region_hint or hints.region, notes.warnings)
     if region is None and kind in (Kind.REGULATION, Kind.NORMATIVE):
-        region = region_of_issuer(issuer, doc_number)
+        region = region_of_issuer(issuer, doc_number) or _national_by_form(title, body, kind)
     region = region or detect_region(title, body)
     if region is None:
         notes.flag("region", "未能识别地区，请手动选择。")
@@ -497,7 +497,21 @@ def _disambiguate(hits: list[tuple[gz.Place, bool]]) -> list[tuple[gz.Place, boo
 
 _CENTRAL = re.compile(
     r"^(?:中华人民共和国|国务院|中共中央|中央|全国人民代表大会|全国人大|最高人民|国家)|^国(?:办|发|函|令)"
+    r"|^[\u4e00-\u9fff]{2,14}(?:部|总局|总署)$"
 )
+
+
+_ALL_PROVINCES = re.compile(r"^各省、?自治区、?直辖市")
+
+
+def _national_by_form(title: str, body: list[str], kind: Kind) -> RegionGuess | None:
+    """National by how it is written: a local regulation's title always opens with its place,
+    and a document addressed to 各省、自治区、直辖市 comes from the centre."""
+    if body and _ALL_PROVINCES.match(fold(body[0])):
+        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "主送各省、自治区、直辖市")
+    if kind == Kind.REGULATION and not find_places(title):
+        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, False, "法规标题未冠地名")
+    return None
 
 
 def region_of_issuer(issuer: str, doc_number: str) -> RegionGuess | None:
@@ -583,6 +597,10 @@ def detect_date(
         found = _full_date(source)
         if found is not None:
             return found
+    for source in datelines:  # a Taiwan page's 民国 dateline: 发稿时间：113年3月22日
+        found = _minguo_date(source)
+        if found is not None:
+            return found
     lead = fold("\n".join(body[:2]))
     month_day = _MONTH_DAY.search(lead)
     if month_day:
@@ -599,6 +617,20 @@ def detect_date(
             date(int(title_year.group(1)), 1, 1), Precision.YEAR, title_year.group(0)
         )
     return PublishedDate(None, Precision.UNKNOWN)
+
+
+_MINGUO = re.compile(r"(?<!\d)(\d{2,3})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)日?")
+_MINGUO_EPOCH = 1911
+
+
+def _minguo_date(text: str) -> PublishedDate | None:
+    """A date in the Republic of China's era (民国113年 = 2024), as Taiwan's pages print it."""
+    match = _MINGUO.search(fold(text))
+    if not match or not 1 <= int(match.group(1)) <= date.today().year - _MINGUO_EPOCH:
+        return None
+    year = int(match.group(1)) + _MINGUO_EPOCH
+    value = _safe_date(year, int(match.group(2)), int(match.group(3)))
+    return PublishedDate(value, Precision.DAY, match.group(0)) if value else None
 
 
 def _full_date(text: str) -> PublishedDate | None:
