@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
@@ -54,16 +56,25 @@ METADATA = {
 @pytest.fixture
 def regulations(seeds, django_capture_on_commit_callbacks) -> Iterator[dict[str, Release]]:
     """The seeds by prefix, four of them carrying ``METADATA`` in the index too."""
-    before = {key: {f: getattr(seeds[key], f) for f in FIELDS} for key in METADATA}
+    with carrying(seeds, METADATA, django_capture_on_commit_callbacks):
+        yield seeds
+
+
+@contextmanager
+def carrying(
+    seeds: dict[str, Release], metadata: dict[str, dict[str, str]], capture: Any
+) -> Iterator[None]:
+    """Seeds given ``metadata``, saved and re-indexed after commit; restored afterwards."""
+    before = {key: {f: getattr(seeds[key], f) for f in FIELDS} for key in metadata}
     forget_searchers()
-    with committing(django_capture_on_commit_callbacks):
-        for key, values in METADATA.items():
+    with committing(capture):
+        for key, values in metadata.items():
             _save(seeds[key], values)
     forget_searchers()
     try:
-        yield seeds
+        yield
     finally:
-        with committing(django_capture_on_commit_callbacks):
+        with committing(capture):
             for key, values in before.items():
                 _save(seeds[key], values)
         forget_searchers()
@@ -326,3 +337,33 @@ def test_the_oracle_agrees_with_the_engine_on_the_new_filters(regulations, param
     """``search_eval``'s database scan states the filters' meaning apart from the index."""
     search = request(q=PHRASE, **params)
     assert Oracle().relevant(search) == {m.section for m in match(search)}
+
+
+# --- imported text stays text ------------------------------------------------------------------
+
+MARKUP = "<img src=x onerror=alert(1)>"
+#: Markup without a space or slash, so one issuing body holds all of it.
+TAG = "<svg>"
+
+
+@pytest.mark.django_db
+def test_an_issuer_and_number_with_markup_are_shown_as_text(
+    client, seeds, django_capture_on_commit_callbacks
+):
+    """Unlike regions and kinds, issuers and numbers come from imported files."""
+    hostile = {
+        "003": {"issuer": f"{TAG}国务院、枣庄市人民政府", "doc_number": f"枣政发〔2024〕{MARKUP}"}
+    }
+    with carrying(seeds, hostile, django_capture_on_commit_callbacks):
+        query = {"q": PHRASE, "release": seeds["003"].pk}
+        text = client.get("/search/?" + urlencode(query)).content.decode()
+        feed = client.get("/search/feed/?" + urlencode(query)).content.decode()
+    assert "<img" not in text and "<svg" not in text
+    assert 'data-value="&lt;svg&gt;国务院"' in text
+    assert '<span class="issuer">&lt;svg&gt;国务院、枣庄市人民政府</span>' in text
+    assert '<span class="doc-number">枣政发〔2024〕&lt;img' in text
+    atom = "{http://www.w3.org/2005/Atom}"
+    (entry,) = ElementTree.fromstring(feed).findall(f"{atom}entry")  # noqa: S314
+    summary = entry.find(f"{atom}summary").text  # HTML: the issuer and number escaped in it
+    assert "<img" not in summary and "<svg" not in summary
+    assert "&lt;svg&gt;国务院、枣庄市人民政府 · 枣政发〔2024〕&lt;img src=x" in summary
