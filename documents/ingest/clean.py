@@ -48,7 +48,8 @@ _DATE_TOKEN = re.compile(
 _KEY_NAMES = (
     r"来源|稿源|信息来源|文章来源|新闻来源|资料来源|照片来源|图片来源|出处|作者|撰稿|撰文|文|文字|图文|记者|通讯员|"
     r"责任编辑|责编|编辑|网络编辑|值班编辑|审核|审校|校对|主编|编审|终审|初审|复审|摄影|图|供图|"
-    r"发布机构|发布单位|发布者|发布人|信息提供|供稿|提供单位|发稿单位|承办单位|发布机关"
+    r"发布机构|发布单位|发布者|发布人|信息提供|供稿|提供单位|发稿单位|承办单位|发布机关|"
+    r"发文机关|发文单位|制定机关|发文字号|发文文号|文号|发文日期|成文日期|印发日期"
 )
 _KEY_VALUE = re.compile(rf"^[(（\[【]?\s*({_KEY_NAMES})\s*[:：]\s*(.+?)\s*[)）\]】]?$")
 # A key whose value the page put on the next line (``来源：`` ⏎ ``某某日报``).
@@ -90,7 +91,16 @@ _ROLES = {
     "发布者": "source",
     "发稿单位": "source",
     "承办单位": "source",
-    "发布机关": "source",
+    "发布机关": "issuer",
+    "发文机关": "issuer",
+    "发文单位": "issuer",
+    "制定机关": "issuer",
+    "发文字号": "doc_number",
+    "发文文号": "doc_number",
+    "文号": "doc_number",
+    "发文日期": "written",
+    "成文日期": "written",
+    "印发日期": "written",
     "发布人": "source",
     "信息提供": "source",
     "供稿": "source",
@@ -137,6 +147,10 @@ class CleanedText:
     editors: tuple[str, ...] = ()
     datelines: tuple[str, ...] = ()
     removed: tuple[str, ...] = field(default=(), repr=False)
+    # An official document's own fields printed as lines (发文机关：, 发文字号：, 发文日期：).
+    issuers: tuple[str, ...] = ()
+    doc_numbers: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -177,6 +191,9 @@ class _Collector:
             "editor": [],
             "dateline": [],
             "photo": [],
+            "issuer": [],
+            "doc_number": [],
+            "written": [],
         }
         self.removed: list[str] = []
 
@@ -216,6 +233,9 @@ class _Collector:
             editors=tuple(self.meta["editor"]),
             datelines=tuple(self.meta["dateline"]),
             removed=tuple(self.removed),
+            issuers=tuple(self.meta["issuer"]),
+            doc_numbers=tuple(self.meta["doc_number"]),
+            written=tuple(self.meta["written"]),
         )
 
 

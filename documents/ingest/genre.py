@@ -64,7 +64,7 @@ def detect_kind(
     hints: PageHints,
 ) -> KindGuess:
     """The release's kind from its own shape; the page's category decides only what shape cannot."""
-    key = fold(title).replace(" ", "")
+    key = fold(title).replace(" ", "").rstrip("」』”\"'")  # 修正「某某办法」 ends in its form
     sub = fold(subtitle)
     if has_qa:
         return KindGuess(Kind.PRESS_CONFERENCE, "正文有记者提问与回答", True)

@@ -144,7 +144,7 @@ def detect_metadata(
     body = paragraphs[head.body_start :]
     if has_qa is None:
         has_qa = any(pt.QUESTION.match(fold_aligned(p)) for p in body)
-    doc_number = _doc_number(hints, head, body)
+    doc_number = _doc_number(hints, head, body, cleaned)
     guess = genre.detect_kind(
         title,
         title_derived=derived,
@@ -158,7 +158,7 @@ def detect_metadata(
         notes.flag("kind", f"类型为推测（{guess.evidence}），请核对。")
     kind = guess.kind
     meeting = _meeting(subtitle, head.date_lines)
-    issuer, written = _issuer_and_written(hints, title, head, paragraphs, kind, notes)
+    issuer, written = _issuer_and_written(hints, cleaned, title, head, kind, notes)
     region = _given_region(region_hint or hints.region, notes.warnings)
     if region is None and kind in (Kind.REGULATION, Kind.NORMATIVE):
         region = region_of_issuer(issuer, doc_number) or _national_by_form(title, body, kind)
@@ -265,9 +265,11 @@ def split_publisher_note(title: str) -> tuple[str, str]:
     return title[: match.start()].rstrip(), title[match.start("who") : match.end("who")]
 
 
-def _doc_number(hints: PageHints, head: Head, body: list[str]) -> str:
+def _doc_number(hints: PageHints, head: Head, body: list[str], cleaned: CleanedText) -> str:
     if hints.doc_number.strip():
         return hints.doc_number.strip()
+    if cleaned.doc_numbers:
+        return cleaned.doc_numbers[0]
     if head.doc_number_line:
         return doc_number_in(head.doc_number_line)
     # ``1990年8月19日 中华人民共和国国务院令第64号发布``: a regulation's order in its head lines.
@@ -309,20 +311,23 @@ def _meeting(subtitle: str, date_lines: tuple[str, ...]) -> PublishedDate:
 
 def _issuer_and_written(
     hints: PageHints,
+    cleaned: CleanedText,
     title: str,
     head: Head,
-    paragraphs: list[str],
     kind: Kind,
     notes: _Notes,
 ) -> tuple[str, PublishedDate]:
-    signed_by, signed_on = signature(paragraphs[head.body_start :])
+    """The issuer and written date: stated by the page, printed as fields, else by layout."""
+    signed_by, signed_on = signature(list(cleaned.paragraphs[head.body_start :]))
     adopted_by = issuer_from_adoption([head.subtitle, *head.date_lines])
-    issuer = hints.issuer.strip() or issuer_from_title(title) or signed_by or adopted_by
+    stated = hints.issuer.strip() or (cleaned.issuers[0] if cleaned.issuers else "")
+    issuer = stated or issuer_from_title(title) or signed_by or adopted_by
     written = UNKNOWN_DATE
-    if hints.written.strip():
-        written = parse_date(hints.written) or UNKNOWN_DATE
+    stated_date = hints.written.strip() or (cleaned.written[0] if cleaned.written else "")
+    if stated_date:
+        written = parse_date(stated_date) or _minguo_date(stated_date) or UNKNOWN_DATE
         if written.value is None:
-            notes.flag("written", f"网页的成文日期“{hints.written}”无法识别。")
+            notes.flag("written", f"成文日期“{stated_date}”无法识别。")
     documentary = kind in (Kind.NORMATIVE, Kind.REGULATION)
     if written.value is None and signed_on and (signed_by or documentary):
         written = _full_date(signed_on) or UNKNOWN_DATE

@@ -177,3 +177,21 @@ def test_hohhot_seed_keeps_its_speaker_and_meeting():
     meta = parse_text(seed_bytes("004").decode("utf-8")).metadata
     assert meta.meeting.value == date(2023, 6, 27)
     assert meta.speaker.endswith("焦鸿")
+
+
+def test_an_official_documents_printed_fields_are_read_in_either_script():
+    text = (
+        "修正「公務人員出國案件處理要點」\n"
+        "發文機關：行政院\n"
+        "發文字號：院授人培字第1130012345號\n"
+        "發文日期：中華民國113年5月6日\n"
+        "主旨：修正「公務人員出國案件處理要點」，並自即日生效。\n"
+        "依據：行政院113年5月1日院會決議。\n"
+    )
+    parsed = parse_text(text)
+    meta = parsed.metadata
+    assert meta.issuer == "行政院"
+    assert meta.doc_number == "院授人培字第1130012345號"
+    assert meta.written.value == date(2024, 5, 6)  # 民国113年
+    assert meta.kind == Kind.NORMATIVE
+    assert "發文機關" not in parsed.body_text and "主旨" in parsed.body_text
