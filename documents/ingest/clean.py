@@ -365,9 +365,22 @@ def _take_metadata_line(line: str, folded: str, state: _Collector) -> bool:
     return True
 
 
-_NEXT_KEY = re.compile(
-    rf"(?<=[^\s:：])((?:{_KEY_NAMES}|(?:发布|发稿|更新|成文|公开)?(?:时间|日期)|浏览次数|点击数|浏览人次)[:：])"
-)
+_RUN_ON_KEYS = sorted(
+    {
+        *_KEY_NAMES.split("|"),
+        *(
+            f"{verb}{noun}"
+            for verb in ("", "发布", "发稿", "更新", "成文", "公开")
+            for noun in ("时间", "日期")
+        ),
+        "浏览次数",
+        "点击数",
+        "浏览人次",
+    },
+    key=len,
+    reverse=True,
+)  # longest first, so 信息来源 is one key and not 信息 + 来源
+_NEXT_KEY = re.compile(rf"((?:{'|'.join(_RUN_ON_KEYS)})[:：])")
 _EMPTY_KEY = re.compile(rf"^({_KEY_NAMES})[:：]$")
 _BRACKET_GROUP = re.compile(r"[\[【]([^\[\]【】]{0,40})[\]】]")
 
@@ -423,7 +436,7 @@ def _split_run_on_keys(line: str, folded: str) -> tuple[str, str]:
         return line, folded
     for match in reversed(list(_NEXT_KEY.finditer(folded))):
         at = match.start(1)
-        if not re.search(r"[:：]", folded[:at]):
+        if at == 0 or folded[at - 1].isspace() or not re.search(r"[:：]", folded[:at]):
             continue  # the line's first key (编辑 inside 责任编辑:) is not run on to anything
         line, folded = f"{line[:at]} {line[at:]}", f"{folded[:at]} {folded[at:]}"
     return line, folded
