@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from documents.ingest import IngestError, ParsedRelease, parse_release, parse_text
 from documents.ingest.formats import EXTRACTABLE_SUFFIXES, Reader, choose_reader, extract_text
 from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
+from documents.ingest.site_lines import repeated_lines
 from documents.models import Region, Release, Section, is_web_url
 from documents.near_duplicates import store_fingerprints
 from documents.section_analysis import analyse_release, sync_topics
@@ -177,8 +178,9 @@ def import_records(
         with transaction.atomic():
             if stream is not None:
                 transaction.on_commit(stream.commit)  # before the usual sync, which would wait
+            site = repeated_lines(r.text for r in records if not r.error)
             for record in records:
-                result = _import_record(record, filename, publish, dry_run, seen)
+                result = _import_record(record, filename, publish, dry_run, seen, site)
                 results.append(result)
                 if stream is not None and result.outcome is Outcome.IMPORTED:
                     stream.add(result.release)
@@ -191,7 +193,12 @@ def import_records(
 
 
 def _import_record(
-    record: Record, filename: str, publish: bool, dry_run: bool, seen: dict[str, int]
+    record: Record,
+    filename: str,
+    publish: bool,
+    dry_run: bool,
+    seen: dict[str, int],
+    site_lines: frozenset[str] = frozenset(),
 ) -> ImportResult:
     name = f"{filename}:{record.line}"
     if record.error:
@@ -203,6 +210,7 @@ def _import_record(
             region_hint=record.region,
             date_hint=record.date,
             hints=record.hints,
+            site_lines=site_lines,
         )
     except IngestError as exc:
         return ImportResult(name, Outcome.FAILED, f"第 {record.line} 行：{exc}")

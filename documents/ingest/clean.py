@@ -13,9 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from documents.ingest import patterns as pt
 from documents.ingest.errors import require_unicode
 from documents.ingest.furniture import Family, classify
 from documents.ingest.issuers import ORGAN
+from documents.ingest.site_lines import EDGE_LINES, line_key
 from documents.script import fold_aligned
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -163,11 +165,17 @@ def normalise_line(line: str) -> str:
     return line.translate(_INVISIBLE).strip(_SPACE + "\r\n")
 
 
-def clean_text(raw: str) -> CleanedText:
-    """Split raw text into paragraphs, set aside furniture and metadata lines."""
+def clean_text(raw: str, site_lines: frozenset[str] = frozenset()) -> CleanedText:
+    """Split raw text into paragraphs, set aside furniture and metadata lines.
+
+    ``site_lines`` are keys (``site_lines.line_key``) of lines the release's site prints around
+    every document, learnt from a bulk file; they go wherever they stand at the edges.
+    """
     require_unicode(raw)
     state = _Collector()
     raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if site_lines:
+        raw_lines = _without_site_lines(raw_lines, site_lines, state)
     # A line holding only invisible characters (a stray zero-width space) is no paragraph
     # break: drop it so the lines around it can still join.
     lines = [
@@ -237,6 +245,20 @@ class _Collector:
             doc_numbers=tuple(self.meta["doc_number"]),
             written=tuple(self.meta["written"]),
         )
+
+
+def _without_site_lines(
+    lines: list[str], site_lines: frozenset[str], state: _Collector
+) -> list[str]:
+    """Blank the edge lines the site repeats around every record (same edges as counted)."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    edges = set(filled[:EDGE_LINES] + filled[EDGE_LINES:][-EDGE_LINES:])
+    kept = list(lines)
+    for i in edges:
+        if line_key(lines[i]) in site_lines:
+            state.removed.append(lines[i].strip())
+            kept[i] = ""
+    return kept
 
 
 def _without_markup(line: str) -> str:
@@ -469,7 +491,7 @@ def _join_soft_wraps(lines: list[str]) -> list[str]:
                 line[0] in _OPENING_PUNCT
                 or current[-1] in _OPEN_ENDINGS
                 or (blank_separated and current[-1] not in _TERMINAL)
-            )
+            ) and not pt.SALUTATION.match(fold_aligned(line))  # ``各位代表：`` stands alone
             if continues:
                 current = _glue(current, line)
             else:

@@ -67,21 +67,27 @@ def parse_text(
     region_hint: str = "",
     date_hint: str = "",
     hints: PageHints = NO_HINTS,
+    site_lines: frozenset[str] = frozenset(),
 ) -> ParsedRelease:
     """The same pipeline for text that is already decoded (bulk rows, extracted HTML …).
 
     Bulk rows may name their region and date in columns, and pages state their own metadata
-    (``hints``): those win over the text where they can be read.
+    (``hints``): those win over the text where they can be read. ``site_lines`` are the lines
+    the rows' site repeats around every record (``site_lines.repeated_lines``).
     """
     extra = {"region_hint": region_hint, "date_hint": date_hint, "hints": hints}
-    return _parse(text, None, title_hint, extra)
+    return _parse(text, None, title_hint, extra, site_lines)
 
 
 def _parse(
-    text: str, decoded: DecodedText | None, title_hint: str, hints: dict | None = None
+    text: str,
+    decoded: DecodedText | None,
+    title_hint: str,
+    hints: dict | None = None,
+    site_lines: frozenset[str] = frozenset(),
 ) -> ParsedRelease:
     hints = hints or {}
-    cleaned = clean_text(text)
+    cleaned = clean_text(text, site_lines)
     if not cleaned.paragraphs:
         raise IngestError("去掉网页杂项后没有正文。")
     if title_hint and all(_squeezed(p) == _squeezed(title_hint) for p in cleaned.paragraphs):

@@ -157,3 +157,33 @@ def test_each_family_by_its_shape(line, family):
 )
 def test_content_lines_are_not_furniture(line):
     assert classify(fold(line)) is None
+
+
+def _national_records(count: int) -> list[dict]:
+    with CORPUS.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    return [r for r in records if r["year"]][:count]
+
+
+def test_lines_a_site_repeats_around_every_record_of_a_bulk_file_are_dropped():
+    from documents.ingest.site_lines import line_key, repeated_lines
+
+    site_head = ["某某省人民政府门户网站欢迎您", "政务公开专栏"]
+    site_foot = ["本页面内容仅供参考 以正式文件为准"]
+    texts = [
+        "\n".join([*site_head, r["title"], r["content"][:3000], *site_foot])
+        for r in _national_records(6)
+    ]
+    site = repeated_lines(texts)
+    assert {line_key(line) for line in site_head + site_foot} <= site
+    assert line_key("各位代表：") not in site  # genre repeats itself too: never taken
+    for text, record in zip(texts, _national_records(6), strict=True):
+        parsed = parse_text(text, title_hint=record["title"], site_lines=site)
+        assert _furniture_left(parsed, site_head + site_foot) == []
+        assert "各位代表：" in parsed.cleaned.paragraphs or "各位代表" not in text
+
+
+def test_one_record_alone_teaches_no_site_lines():
+    from documents.ingest.site_lines import repeated_lines
+
+    assert repeated_lines([_national_records(1)[0]["content"]]) == frozenset()
