@@ -114,6 +114,24 @@ def classify(folded: str) -> Family | None:
     return None
 
 
+#: A heading longer than this is prose, whatever words it holds.
+_DOUBT_MAX = 20
+
+
+def looks_like_furniture(folded: str) -> bool:
+    """Furniture, or a short line that holds page-control words or link marks among others.
+
+    Not enough to drop a line (``相关新闻 更多``, ``政策文件 >>``), enough to ask a person.
+    """
+    line = folded.strip()
+    if classify(line) is not None:
+        return True
+    if len(line) > _DOUBT_MAX or pt.SENTENCE_END.search(line):
+        return False
+    tokens = [t for t in _TOKEN_SPLIT.split(line) if t]
+    return ">>" in line or "》》" in line or any(t in _WIDGET_WORDS for t in tokens[1:])
+
+
 def is_widget_row(line: str) -> bool:
     """A line made only of page controls (``打印 【关闭】``, ``字号：大 中 小``)."""
     tokens = [t for t in _TOKEN_SPLIT.split(line) if t]

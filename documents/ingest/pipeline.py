@@ -11,9 +11,11 @@ from functools import lru_cache
 from documents.ingest.clean import CleanedText, clean_text
 from documents.ingest.decode import DecodedText, decode_bytes
 from documents.ingest.errors import IngestError
+from documents.ingest.furniture import looks_like_furniture
 from documents.ingest.hints import NO_HINTS, PageHints
-from documents.ingest.metadata import ReleaseMetadata, detect_metadata
+from documents.ingest.metadata import FieldFlag, ReleaseMetadata, detect_metadata
 from documents.ingest.sections import ParsedSection, SectionKind, parse_sections
+from documents.script import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,35 @@ def _parse(
     has_qa = any(s.kind == SectionKind.QUESTION for s in sections)
     if has_qa and metadata.kind.value != "press_conference":
         metadata = detect_metadata(cleaned, title_hint=title_hint, has_qa=True, **hints)
-    return ParsedRelease(decoded, cleaned, metadata, sections)
+        cleaned, metadata = _without_page_edges(cleaned, metadata)
+    return ParsedRelease(decoded, cleaned, _with_furniture_doubts(metadata, sections), sections)
+
+
+#: Headings named in one warning at most; a page full of them needs one look, not fifty lines.
+_DOUBTFUL_HEADINGS_SHOWN = 3
+
+
+def _with_furniture_doubts(
+    metadata: ReleaseMetadata, sections: tuple[ParsedSection, ...]
+) -> ReleaseMetadata:
+    """Flag a title or headings that still look like page furniture, for a person to check."""
+    flags = []
+    if looks_like_furniture(fold(metadata.title)):
+        flags.append(
+            FieldFlag("title", f"标题“{metadata.title}”像网页杂项（按钮、导航或链接），请核对。")
+        )
+    doubtful = [s.heading for s in sections if s.heading and looks_like_furniture(fold(s.heading))]
+    if doubtful:
+        shown = "、".join(f"“{h}”" for h in doubtful[:_DOUBTFUL_HEADINGS_SHOWN])
+        more = f"等 {len(doubtful)} 处" if len(doubtful) > _DOUBTFUL_HEADINGS_SHOWN else ""
+        flags.append(FieldFlag("sections", f"小标题{shown}{more}像网页杂项，请核对正文。"))
+    if not flags:
+        return metadata
+    return replace(
+        metadata,
+        flags=metadata.flags + tuple(flags),
+        warnings=metadata.warnings + tuple(f.message for f in flags),
+    )
 
 
 def _without_page_edges(

@@ -187,3 +187,21 @@ def test_one_record_alone_teaches_no_site_lines():
     from documents.ingest.site_lines import repeated_lines
 
     assert repeated_lines([_national_records(1)[0]["content"]]) == frozenset()
+
+
+def test_a_heading_that_still_looks_like_furniture_is_flagged_for_the_preview():
+    seed = seed_bytes("004").decode("utf-8")
+    assert not any(f.field in {"title", "sections"} for f in parse_text(seed).metadata.flags)
+    text = seed.replace("一、工作开展情况", "一、工作开展情况\n相关新闻 更多")
+    parsed = parse_text(text)
+    assert "相关新闻 更多" in [s.heading for s in parsed.sections]
+    flags = [f for f in parsed.metadata.flags if f.field == "sections"]
+    assert len(flags) == 1 and "相关新闻 更多" in flags[0].message
+    assert flags[0].message in parsed.warnings
+
+
+def test_a_title_that_looks_like_furniture_is_flagged():
+    parsed = parse_text(
+        "政策文件 >>\n\n今年以来，全市持续优化营商环境，取得积极成效。", title_hint="政策文件 >>"
+    )
+    assert any(f.field == "title" and "网页杂项" in f.message for f in parsed.metadata.flags)
