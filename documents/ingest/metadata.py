@@ -23,6 +23,7 @@ from documents.ingest.errors import IngestError, require_unicode
 from documents.ingest.head import Head, find_head, head_role, is_column_name
 from documents.ingest.hints import NO_HINTS, PageHints
 from documents.ingest.issuers import (
+    ORGAN,
     doc_number_in,
     issuer_from_adoption,
     issuer_from_title,
@@ -226,6 +227,12 @@ class _Notes:
 def _head(paragraphs: list[str], title_hint: str) -> Head:
     """The title and its companions; a given title wins, the lead stands in for a missing one."""
     found = find_head(paragraphs, title_hint)
+    if title_hint.strip() and found is not None and found.head_start == found.body_start == 0:
+        # The given title is not in the text. A body's or a site's name (a page's logo <h1>)
+        # is no title: the text's own title line wins over it.
+        own = find_head(paragraphs)
+        if own is not None and (ORGAN.match(fold(title_hint)) or is_column_name(fold(title_hint))):
+            return own
     if title_hint.strip():
         if found is not None and len(paragraphs) > found.body_start:
             return replace(found, title=title_hint.strip())

@@ -13,7 +13,15 @@ import pytest
 from django.core.management import call_command
 
 from documents.corpus.labelled import LabelledDoc, read_jsonl, write_jsonl
-from documents.corpus.scoring import FIELDS, Parsed, doc_number_key, score, surviving, tally
+from documents.corpus.scoring import (
+    FIELDS,
+    Parsed,
+    doc_number_key,
+    markdown_table,
+    score,
+    surviving,
+    tally,
+)
 
 
 def _doc(**fields) -> LabelledDoc:
@@ -134,3 +142,22 @@ def test_parse_eval_command_writes_json_and_prints_a_table(tmp_path):
     printed = out.getvalue()
     assert "dev acc" in printed
     assert all(field in printed for field in FIELDS)
+
+
+def test_markdown_table_states_each_target_and_whether_test_meets_it():
+    summary = {
+        "dev": {"title": {"n": 4, "ok": 4, "accuracy": 1.0}},
+        "test": {"title": {"n": 4, "ok": 3, "accuracy": 0.75}},
+    }
+    rendered = markdown_table(summary)
+    assert "| title | 100.0% (4) | 75.0% (4) | ≥ 0.97 not met |" in rendered
+
+
+def test_the_in_repo_real_releases_parse_right_in_every_variant(tmp_path):
+    """The seeds and the national reports, as uploaded (copied with furniture, saved pages,
+    GB18030): the fields their sources state come out right. A regression floor, not a target."""
+    target = tmp_path / "eval.json"
+    call_command("parse_eval", "--repo-only", "--json", str(target), stdout=StringIO())
+    dev = json.loads(target.read_text(encoding="utf-8"))["summary"]["dev"]
+    for field in ("title", "region", "province", "published", "kind", "furniture", "sections"):
+        assert dev[field]["accuracy"] >= 0.97, (field, dev[field])

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from documents.corpus.evaluate import default_cases, run
-from documents.corpus.scoring import FIELDS, table
+from documents.corpus.scoring import FIELDS, markdown_table, table
 
 
 class Command(BaseCommand):
@@ -29,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--misses", type=int, default=10, help="misses listed per field")
         parser.add_argument("--repo-only", action="store_true", help="only the in-repo set")
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--markdown", type=Path, default=None, help="also write the table as Markdown here"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(settings.BASE_DIR)
@@ -52,4 +55,8 @@ class Command(BaseCommand):
                         f"MISS {split} {field}: {miss['file']} | expected {miss['expected']!r}"
                         f" | got {miss['got']!r}"
                     )
+        if options["markdown"] is not None:
+            options["markdown"].write_text(
+                markdown_table(report["summary"]) + "\n", encoding="utf-8"
+            )
         self.stdout.write(f"report: {target}")
