@@ -89,6 +89,17 @@ class BulkDecisionForm(forms.Form):
 _WIDE = forms.TextInput(attrs={"class": "vTextField"})
 
 
+def _source_url_field() -> forms.URLField:
+    """原文链接, the same in the preview and on the change page (https assumed when omitted)."""
+    return forms.URLField(
+        label=_("原文链接"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+    )
+
+
 class ReleaseFieldsForm(forms.Form):
     """The metadata of one upload, as detected, for a person to check and correct."""
 
@@ -133,13 +144,7 @@ class ReleaseFieldsForm(forms.Form):
         label=_("报告人/讲话人"), max_length=120, required=False, widget=_WIDE
     )
     source = forms.CharField(label=_("来源"), max_length=200, required=False, widget=_WIDE)
-    source_url = forms.URLField(
-        label=_("原文链接"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"class": "vURLField"}),
-    )
+    source_url = _source_url_field()
     author = forms.CharField(label=_("作者"), max_length=300, required=False, widget=_WIDE)
     editor = forms.CharField(label=_("编辑"), max_length=200, required=False, widget=_WIDE)
     text = ReleaseTextField(
@@ -213,13 +218,7 @@ class ReleaseAdminForm(forms.ModelForm):
         help_text=_("改动正文后保存，将按新文字重新分段并更新检索。"),
     )
 
-    source_url = forms.URLField(
-        label=_("原文链接"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"class": "vURLField"}),
-    )
+    source_url = _source_url_field()
 
     class Meta:
         model = Release

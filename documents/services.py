@@ -28,6 +28,17 @@ from search.indexing import open_stream
 
 log = logging.getLogger(__name__)
 
+GENRE_FIELDS = (
+    "issuer",
+    "doc_number",
+    "written",
+    "written_precision",
+    "validity",
+    "source_url",
+    "speaker",
+)
+"""The genre's metadata (发文机关, 文号, 成文日期 …): a re-parse fills these where still unknown."""
+
 EDITABLE_FIELDS = frozenset(
     {
         "title",
@@ -40,28 +51,12 @@ EDITABLE_FIELDS = frozenset(
         "source",
         "author",
         "editor",
-        "issuer",
-        "doc_number",
-        "written",
-        "written_precision",
-        "validity",
-        "source_url",
-        "speaker",
+        *GENRE_FIELDS,
         "status",
     }
 )
 """Release fields a person may correct before storing; the rest derive from the text."""
 
-GENRE_FIELDS = (
-    "issuer",
-    "doc_number",
-    "written",
-    "written_precision",
-    "validity",
-    "source_url",
-    "speaker",
-)
-"""The genre's metadata (发文机关, 文号, 成文日期 …): a re-parse fills these where still unknown."""
 
 #: A flag names a ``ReleaseMetadata`` field; these are the release fields it stands for.
 FLAG_FIELDS = {
