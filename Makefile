@@ -64,7 +64,9 @@ $(VENV)/.installed: pyproject.toml
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# An index built by an older schema is rebuilt before anything is imported into it (an upgrade).
 seed: migrate ## Import the seeds and the 72 national work reports, or with SEEDS_ONLY=1 the seeds alone (idempotent: duplicates are skipped)
+	$(BIN)/python manage.py ensure_search_index
 	$(BIN)/python manage.py import_releases --publish $(wildcard $(SEEDS)/*.txt) $(if $(SEEDS_ONLY),,fixtures/corpora/national-government-work-reports.jsonl)
 	$(BIN)/python manage.py analyse_releases
 

@@ -100,7 +100,7 @@ def open_stream(alias: str = "default") -> ReleaseStream | None:
     process that may fork its two analysing sub-processes (``parallel_procs``), and only
     outside a transaction: inside one, the import's commit would not be the real one.
     """
-    from search.backends import PortalWhooshBackend, parallel_procs
+    from search.backends import PortalWhooshBackend, index_fingerprint, parallel_procs
 
     if list(connection_router.for_write(models=[Section])) != [alias] or parallel_procs() < 2:
         return None
@@ -109,6 +109,8 @@ def open_stream(alias: str = "default") -> ReleaseStream | None:
     backend = connections[alias].get_backend()
     if not isinstance(backend, PortalWhooshBackend):
         return None
+    if backend.read_meta() not in (None, index_fingerprint()):
+        return None  # built by another schema: ensure_search_index rebuilds it, never a stream
     index = connections[alias].get_unified_index().get_index(Section)
     return ReleaseStream(alias, backend, index, backend.open_writer(parallel_procs()))
 

@@ -107,6 +107,15 @@ def test_no_stream_inside_a_transaction():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_no_stream_into_an_index_built_by_another_schema(monkeypatch):
+    # An upgrade: the index on disk predates the schema; only a rebuild may write to it.
+    monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
+    stale = {**backends.index_fingerprint(), "schema_version": -1}
+    monkeypatch.setattr(backends.PortalWhooshBackend, "read_meta", lambda self: stale)
+    assert open_stream() is None
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_bulk_import_outside_a_transaction_is_streamed_and_consistent(monkeypatch):
     """The production path: ``import_records`` with ``publish`` on a long file."""
     monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
