@@ -179,7 +179,9 @@ def clean_text(raw: str, site_lines: frozenset[str] = frozenset()) -> CleanedTex
     # A line holding only invisible characters (a stray zero-width space) is no paragraph
     # break: drop it so the lines around it can still join.
     lines = [
-        _without_markup(normalise_line(line)) for line in raw_lines if not _only_invisible(line)
+        None if line is None else _without_markup(normalise_line(line))
+        for line in raw_lines
+        if line is None or not _only_invisible(line)
     ]
     for block in _join_soft_wraps(_drop_furniture(lines, state)):
         state.add_paragraph(block)
@@ -249,7 +251,7 @@ class _Collector:
 
 def _without_site_lines(
     lines: list[str], site_lines: frozenset[str], state: _Collector
-) -> list[str]:
+) -> list[str | None]:
     """Blank the edge lines the site repeats around every record (same edges as counted)."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
     edges = set(filled[:EDGE_LINES] + filled[EDGE_LINES:][-EDGE_LINES:])
@@ -257,7 +259,7 @@ def _without_site_lines(
     for i in edges:
         if line_key(lines[i]) in site_lines:
             state.removed.append(lines[i].strip())
-            kept[i] = ""
+            kept[i] = None
     return kept
 
 
@@ -268,15 +270,22 @@ def _without_markup(line: str) -> str:
     return _MARKDOWN_HEADING.sub("", line)
 
 
-def _drop_furniture(lines: list[str], state: _Collector) -> list[str]:
-    """Return lines with furniture replaced by blanks; metadata goes to ``state``."""
+def _drop_furniture(lines: list[str | None], state: _Collector) -> list[str | None]:
+    """Return lines with furniture replaced by ``None``; metadata goes to ``state``.
+
+    ``None`` ends a paragraph like a blank line but is not one: a page whose furniture is
+    taken out must not look like a document written with blank lines between paragraphs.
+    """
     kept: list[str] = []
     expect_caption = False
     in_disclaimer = False
     pending_key = ""
     for line in lines:
+        if line is None:  # taken out already (a site line)
+            kept.append(None)
+            continue
         if not line:
-            kept.append("")
+            kept.append("")  # a blank line of the document's own
             in_disclaimer = False
             continue
         folded = fold_aligned(line)
@@ -284,49 +293,49 @@ def _drop_furniture(lines: list[str], state: _Collector) -> list[str]:
             key, pending_key = pending_key, ""
             if _is_short_value(line) and len(line) <= 30 and not _looks_like_date_key(key):
                 state.note(_ROLES.get(key, "source"), line)
-                kept.append("")
+                kept.append(None)
                 continue
             if _looks_like_date_key(key) and _DATE_TOKEN.match(folded.split()[0]):
                 state.note("dateline", line)
-                kept.append("")
+                kept.append(None)
                 continue
         key_only = _KEY_ONLY.match(folded)
         if key_only:
             state.removed.append(line)
             pending_key = key_only.group(1)
-            kept.append("")
+            kept.append(None)
             continue
         family = classify(folded)
         if family is Family.CREDIT:
             state.note("caption", line)
-            kept.append("")
+            kept.append(None)
             continue
         if family is not None:
             state.removed.append(line)
-            kept.append("")
+            kept.append(None)
             continue
         if in_disclaimer or _DISCLAIMER.match(folded) or _LICENCE_LINE.match(line):
             # The disclaimer runs to the next blank line; an editor's line under it still counts.
             if not (in_disclaimer and _take_metadata_line(line, folded, state)):
                 state.removed.append(line)
             in_disclaimer = True
-            kept.append("")
+            kept.append(None)
             continue
         if _IMAGE_NAME.match(line):
             state.removed.append(line)
             expect_caption = True
-            kept.append("")
+            kept.append(None)
             continue
         if expect_caption:
             expect_caption = False
             if len(line) <= _CAPTION_MAX and not _is_widget_line(folded):
                 state.note("caption", line)
-                kept.append("")
+                kept.append(None)
                 continue
         if _is_signature_date(folded, kept) or not _take_metadata_line(line, folded, state):
             kept.append(line)
         else:
-            kept.append("")
+            kept.append(None)
     return kept
 
 
@@ -464,7 +473,7 @@ def _split_run_on_keys(line: str, folded: str) -> tuple[str, str]:
     return line, folded
 
 
-def _join_soft_wraps(lines: list[str]) -> list[str]:
+def _join_soft_wraps(lines: list[str | None]) -> list[str]:
     """Rebuild paragraphs from lines.
 
     Documents separated by blank lines (most lines followed by one) wrap paragraphs softly
@@ -473,16 +482,22 @@ def _join_soft_wraps(lines: list[str]) -> list[str]:
     sentence: after an opening bracket or a comma, or before closing punctuation.
     """
     blocks: list[list[str]] = [[]]
+    written_blocks = 0  # blocks the document's own blank lines make (removed lines make none)
+    in_block = False
     for line in lines:
         if line:
             blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
+            written_blocks += not in_block
+            in_block = True
+        else:
+            if blocks[-1]:
+                blocks.append([])
+            in_block = in_block and line is None
     blocks = [b for b in blocks if b]
     if not blocks:
         return []
     lines_total = sum(len(b) for b in blocks)
-    blank_separated = len(blocks) >= 3 and len(blocks) >= 0.4 * lines_total
+    blank_separated = written_blocks >= 3 and written_blocks >= 0.4 * lines_total
     paragraphs: list[str] = []
     for block in blocks:
         current = block[0]

@@ -62,7 +62,8 @@ _BREADCRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→|＞|->|=>|/)\s*")
 _BREADCRUMB_START = re.compile(
     r"^(?:>|»|›|当前位置|您的位置|您现在的位置|现在位置|所在位置|目前位置)[:：\s>]*"
 )
-_LINK_END = re.compile(r"(?:>>|》》|»|>)\s*$")
+# ``更多>>``, ``相关链接》》``, ``更多 >``: a link's arrow, never the end of a tag (``<svg …>``).
+_LINK_END = re.compile(r"(?:>>|》》|»|(?<=[\u4e00-\u9fff\s])>)\s*$")
 _URL = re.compile(r"^(?:https?://|www\.|javascript:)\S*$", re.IGNORECASE)
 _HASH = re.compile(
     r"^#?[0-9a-fA-F]{16,}$|^#[\w-]{0,40}$|^[A-Za-z0-9_-]{24,}={0,2}$|^[\[【(（]\s*#\s*[\]】)）]$"
@@ -89,6 +90,7 @@ _SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:门户网站|政府网|新闻
 _SITE_NAME_MAX = 24
 _LINK_LINE_MAX = 30
 _BREADCRUMB_MAX = 80
+_MARKUP = re.compile(r"</?[A-Za-z][^<>]*>")
 _HOME = frozenset({"首页", "网站首页", "主页", "Home", "home", "HOME"})
 _BREADCRUMB_SEGMENT_MAX = 16
 _BAR_SEGMENT_MAX = 24  # 中华人民共和国中央人民政府门户网站 | 中国政府网
@@ -97,8 +99,8 @@ _BAR_SEGMENT_MAX = 24  # 中华人民共和国中央人民政府门户网站 | �
 def classify(folded: str) -> Family | None:
     """The furniture family of one folded line, or None for content."""
     line = folded.strip()
-    if not line:
-        return None
+    if not line or _MARKUP.search(line):
+        return None  # markup typed into a text is the text's own (pages reach us as HTML files)
     if is_widget_row(line):
         return Family.TOOLBAR
     if _is_breadcrumb(line):

@@ -205,3 +205,23 @@ def test_a_title_that_looks_like_furniture_is_flagged():
         "政策文件 >>\n\n今年以来，全市持续优化营商环境，取得积极成效。", title_hint="政策文件 >>"
     )
     assert any(f.field == "title" and "网页杂项" in f.message for f in parsed.metadata.flags)
+
+
+def test_furniture_taken_out_between_lines_does_not_join_a_line_per_paragraph_text():
+    # A page whose furniture is removed must not read as a text with blank lines between
+    # paragraphs (where lines without a full stop run on): title, subtitle and headings stay.
+    text = seed_bytes("004").decode("utf-8")
+    lines = text.splitlines()
+    interleaved = []
+    for i, line in enumerate(lines):
+        interleaved.append(line)
+        if i < 12:
+            interleaved.append("【打印本页】 【关闭窗口】")
+    assert (
+        parse_text("\n".join(interleaved)).cleaned.paragraphs == parse_text(text).cleaned.paragraphs
+    )
+
+
+def test_markup_typed_into_a_text_is_never_taken_for_furniture():
+    assert classify(fold("二、严管</mark><script>x=6</script>")) is None
+    assert classify(fold("<u>中国甘肃网</u>记者现场提问")) is None
