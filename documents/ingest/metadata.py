@@ -1,4 +1,4 @@
-"""Cleaned paragraphs → what a release is: title, region, date, kind, source.
+"""Cleaned paragraphs → what a release is: title, region, dates, kind, issuer, number, people.
 
 Each detector reads the text the way a researcher would: the title line if there is one (else
 the event named in the lead), the region the title and body keep returning to (a county
@@ -10,15 +10,21 @@ Where evidence is thin the result says so in ``warnings`` rather than guessing s
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
-from functools import cache
 
-from documents import gazetteer as gz
 from documents.ingest import genre
 from documents.ingest import patterns as pt
 from documents.ingest.clean import CleanedText
+from documents.ingest.dates import (
+    UNKNOWN_DATE,
+    PublishedDate,
+    detect_date,
+    finer,
+    full_date,
+    given_date,
+    minguo_date,
+    parse_date,
+)
 from documents.ingest.errors import IngestError, require_unicode
 from documents.ingest.head import Head, find_head, head_role, is_column_name
 from documents.ingest.hints import NO_HINTS, PageHints
@@ -32,20 +38,32 @@ from documents.ingest.issuers import (
     validity_from,
 )
 from documents.ingest.kinds import Kind, Precision, Validity
+from documents.ingest.places import (
+    RegionGuess,
+    detect_region,
+    find_places,
+    given_region,
+    national_by_form,
+    region_of_issuer,
+)
 from documents.script import fold, fold_aligned
 
-
-@dataclass(frozen=True, slots=True)
-class PublishedDate:
-    """A date as far as the text supports it; ``value`` is None when the year is unknown."""
-
-    value: date | None
-    precision: Precision
-    text: str = ""  # the date as the release writes it
-    year_inferred: bool = False
-
-
-UNKNOWN_DATE = PublishedDate(None, Precision.UNKNOWN)
+__all__ = [  # the detection's vocabulary, importable from here as before the split
+    "UNKNOWN_DATE",
+    "FieldFlag",
+    "Kind",
+    "Precision",
+    "PublishedDate",
+    "RegionGuess",
+    "ReleaseMetadata",
+    "Validity",
+    "derive_title",
+    "detect_date",
+    "detect_metadata",
+    "detect_region",
+    "find_places",
+    "parse_date",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +75,6 @@ class FieldFlag:
 
     field: str
     message: str
-
-
-@dataclass(frozen=True, slots=True)
-class RegionGuess:
-    """The region a release is about, with the evidence that chose it."""
-
-    code: str
-    name: str
-    strong: bool
-    evidence: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +104,10 @@ class ReleaseMetadata:
     head_start: int = 0  # paragraphs before this index are page furniture above the title
 
 
-_NATION_TITLE = re.compile(r"国务院|全国人民代表大会|全国人大|中华人民共和国|中央人民政府|全国政协")
 _EVENT = re.compile(
     r"(?:举行|召开|举办)(?:了|的)?(?P<event>[^，,。；;]{4,80}?(?:发布会|专场|座谈会|推介会|见面会|"
     r"通气会|吹风会)(?:[^，,。；;]{0,20}?专场)?)(?!上|中|期间)"
 )
-_FULL_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)[日号]?")
-_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
-_YEAR = re.compile(r"(?<![\d\-—–~～至到])((?:19|20)\d{2})年(?!代)")
-_YEAR_EXCLUDED_BEFORE = re.compile(r"(?:到|至|力争|预计到|争取到|计划到|目标)$")
-_YEAR_EXCLUDED_AFTER = re.compile(r"^(?:前|以前|远景|愿景|目标)")
-_YEAR_RANGE_AFTER = re.compile(r"^\s*[-—–~～至到]\s*(?:19|20)?\d{2}")
-_NATION_LEAD = re.compile(r"代表国务院|国务院总理|受国务院的?委托")
 _SHORT_TEXT = 200
 
 
@@ -160,9 +160,9 @@ def detect_metadata(
     kind = guess.kind
     meeting = _meeting(subtitle, head.date_lines)
     issuer, written = _issuer_and_written(hints, cleaned, title, head, kind, notes)
-    region = _given_region(region_hint or hints.region, notes.warnings)
+    region = given_region(region_hint or hints.region, notes.warnings)
     if region is None and kind in (Kind.REGULATION, Kind.NORMATIVE):
-        region = region_of_issuer(issuer, doc_number) or _national_by_form(title, body, kind)
+        region = region_of_issuer(issuer, doc_number) or national_by_form(title, body, kind)
     region = region or detect_region(title, body)
     if region is None:
         notes.flag("region", "未能识别地区，请手动选择。")
@@ -310,7 +310,7 @@ def _meeting(subtitle: str, date_lines: tuple[str, ...]) -> PublishedDate:
     """The date of the meeting a report was given at or a regulation adopted at."""
     for line in (subtitle, *date_lines):
         if re.search(r"会议|大会", fold(line)):
-            found = _full_date(line)
+            found = full_date(line)
             if found is not None:
                 return found
     return UNKNOWN_DATE
@@ -332,12 +332,12 @@ def _issuer_and_written(
     written = UNKNOWN_DATE
     stated_date = hints.written.strip() or (cleaned.written[0] if cleaned.written else "")
     if stated_date:
-        written = parse_date(stated_date) or _minguo_date(stated_date) or UNKNOWN_DATE
+        written = parse_date(stated_date) or minguo_date(stated_date) or UNKNOWN_DATE
         if written.value is None:
             notes.flag("written", f"成文日期“{stated_date}”无法识别。")
     documentary = kind in (Kind.NORMATIVE, Kind.REGULATION)
     if written.value is None and signed_on and (signed_by or documentary):
-        written = _full_date(signed_on) or UNKNOWN_DATE
+        written = full_date(signed_on) or UNKNOWN_DATE
     if written.value is None and kind == Kind.REGULATION:
         adopted = _meeting(head.subtitle, head.date_lines)
         if adopted.value is not None:
@@ -355,14 +355,14 @@ def _published(
     kind: Kind,
     notes: _Notes,
 ) -> PublishedDate:
-    given = _given_date(date_hint or hints.published, notes.warnings)
+    given = given_date(date_hint or hints.published, notes.warnings)
     detected = detect_date(title, subtitle, body, cleaned.datelines, kind=kind)
-    return _finer(given, detected)
+    return finer(given, detected)
 
 
 def _version_date(published: PublishedDate, subtitle: str, lines: tuple[str, ...]) -> PublishedDate:
     """A regulation's text in force dates from its latest adoption, amendment or approval line."""
-    dated = [d for d in (_full_date(line) for line in (subtitle, *lines)) if d is not None]
+    dated = [d for d in (full_date(line) for line in (subtitle, *lines)) if d is not None]
     if published.value is not None and published.text not in "".join((subtitle, *lines)):
         return published  # the page's own date line, not one of the head's meeting lines
     return max(dated, key=lambda d: d.value) if dated else published
@@ -387,64 +387,6 @@ def _speaker(speaker_line: str, subtitle: str) -> str:
     return speaker_line.strip() or _subtitle_person(subtitle)
 
 
-def _given_region(hint: str, warnings: list[str]) -> RegionGuess | None:
-    if not hint.strip():
-        return None
-    place = gz.lookup(hint)
-    if place is None:
-        warnings.append(f"地区列“{hint}”在行政区划中找不到或有重名，已按正文识别。")
-        return None
-    return RegionGuess(place.code, place.name, True, "批量文件的地区列")
-
-
-def _given_date(hint: str, warnings: list[str]) -> PublishedDate | None:
-    if not hint.strip():
-        return None
-    found = parse_date(hint)
-    if found is None:
-        warnings.append(f"日期列“{hint}”无法识别，已按正文识别。")
-    return found
-
-
-_RANK = {Precision.DAY: 3, Precision.MONTH: 2, Precision.YEAR: 1, Precision.UNKNOWN: 0}
-
-
-def _finer(given: PublishedDate | None, detected: PublishedDate) -> PublishedDate:
-    """The given date, unless the text dates the release more precisely within it.
-
-    A ``year`` column of 2023 and “2023年3月13日” in the text mean 13 March 2023.
-    """
-    if given is None:
-        return detected
-    if detected.value is None or _RANK[detected.precision] <= _RANK[given.precision]:
-        return given
-    same_year = detected.value.year == given.value.year
-    same_month = detected.value.month == given.value.month
-    if same_year and (given.precision == Precision.YEAR or same_month):
-        return detected
-    return given
-
-
-_YEAR_MONTH = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
-_YEAR_ONLY = re.compile(r"^\s*(\d{4})\s*年?\s*$")
-
-
-def parse_date(text: str) -> PublishedDate | None:
-    """A date as a spreadsheet column writes it: 2024-05-06, 2024/5/6, 2024年5月, 2024 …"""
-    folded = fold(require_unicode(text, "日期")).strip()
-    found = _full_date(folded)
-    if found is not None:
-        return found
-    match = _YEAR_MONTH.match(folded)
-    if match:
-        value = _safe_date(int(match.group(1)), int(match.group(2)), 1)
-        return PublishedDate(value, Precision.MONTH, text.strip()) if value else None
-    match = _YEAR_ONLY.match(folded)
-    if match and 1900 <= int(match.group(1)) <= date.today().year + 1:
-        return PublishedDate(date(int(match.group(1)), 1, 1), Precision.YEAR, text.strip())
-    return None
-
-
 # --- Title ---------------------------------------------------------------------------------------
 
 
@@ -462,226 +404,7 @@ def derive_title(lead: str) -> str:
     return (sentence[:cut] if cut >= 10 else sentence[:40]) + "……"
 
 
-# --- Region -------------------------------------------------------------------------------------
-
-
-@cache
-def _name_index() -> tuple[dict[str, list[tuple[gz.Place, bool]]], int]:
-    """Every full name and usable short name → places (with a flag: is it the full name)."""
-    index: dict[str, list[tuple[gz.Place, bool]]] = {}
-    for place in gz.places():
-        if place.level == gz.Level.NATION:
-            continue
-        index.setdefault(place.name, []).append((place, True))
-        short = place.short_name
-        if short and place.level != gz.Level.COUNTY:
-            index.setdefault(short, []).append((place, False))
-    longest = max(len(name) for name in index)
-    return index, longest
-
-
-def find_places(text: str) -> list[tuple[gz.Place, bool]]:
-    """Place names in ``text``, leftmost-longest, so 吉林省 is never read as 吉林 + 省."""
-    index, longest = _name_index()
-    key = fold(text)
-    found: list[tuple[gz.Place, bool]] = []
-    i = 0
-    while i < len(key):
-        for size in range(min(longest, len(key) - i), 1, -1):
-            hits = index.get(key[i : i + size])
-            if hits:
-                found.extend(_disambiguate(hits))
-                i += size
-                break
-        else:
-            i += 1
-    return found
-
-
-def _disambiguate(hits: list[tuple[gz.Place, bool]]) -> list[tuple[gz.Place, bool]]:
-    """A name shared by several places counts once, for the highest level among them."""
-    if len(hits) == 1:
-        return hits
-    top = min(hits, key=lambda h: list(gz.Level).index(h[0].level))
-    same_level = [h for h in hits if h[0].level == top[0].level]
-    return [top] if len(same_level) == 1 else []
-
-
-_CENTRAL = re.compile(
-    r"^(?:中华人民共和国|国务院|中共中央|中央|全国人民代表大会|全国人大|最高人民|国家)|^国(?:办|发|函|令)"
-    r"|^[\u4e00-\u9fff]{2,14}(?:部|总局|总署)$"
-)
-
-
-_ALL_PROVINCES = re.compile(r"^各省、?自治区、?直辖市")
-
-
-def _national_by_form(title: str, body: list[str], kind: Kind) -> RegionGuess | None:
-    """National by how it is written: a local regulation's title always opens with its place,
-    and a document addressed to 各省、自治区、直辖市 comes from the centre."""
-    if body and _ALL_PROVINCES.match(fold(body[0])):
-        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "主送各省、自治区、直辖市")
-    if kind == Kind.REGULATION and not find_places(title):
-        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, False, "法规标题未冠地名")
-    return None
-
-
-def region_of_issuer(issuer: str, doc_number: str) -> RegionGuess | None:
-    """A document's jurisdiction is its issuer's: a ministry's rule on a Shanghai exchange is
-    national, a city congress's regulation is the city's."""
-    if not issuer and not doc_number:
-        return None
-    places = [p for p, _ in find_places(issuer) if p.level != gz.Level.COUNTY]
-    if places:
-        finest = max(places, key=lambda p: list(gz.Level).index(p.level))
-        return RegionGuess(finest.code, finest.name, True, "发文机关")
-    if _CENTRAL.search(fold(issuer)) or _CENTRAL.search(fold(doc_number)):
-        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "发文机关为中央机关")
-    return None
-
-
-_GENERIC_COUNTY = re.compile(r"^[东西南北中城郊矿][区县]$")
-
-
-def detect_region(title: str, body: list[str]) -> RegionGuess | None:
-    """The city, province or nation a release is about."""
-    require_unicode("\n".join((title, *body)))
-    title_places = find_places(title)
-    if _NATION_TITLE.search(fold(title)) and not [
-        p for p, _ in title_places if p.level in (gz.Level.PROVINCE, gz.Level.CITY)
-    ]:
-        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "标题提及国务院/全国人大")
-    if not title_places and _NATION_LEAD.search(fold("\n".join(body[:2]))[:300]):
-        return RegionGuess(gz.NATION_CODE, gz.NATION_NAME, True, "导语：代表国务院作报告")
-    scores: Counter[str] = Counter()
-    title_hits: set[str] = set()
-    named: set[str] = set()  # places the text names themselves, not through a county
-    counties: dict[str, set[str]] = {}  # city code → its counties the text names
-    full_named: set[str] = set()
-    short_mentions: Counter[str] = Counter()
-    table = gz.by_code()
-    for weight, text in ((10.0, title), (3.0, body[0] if body else ""), (1.0, "\n".join(body[1:]))):
-        for place, full in find_places(text):
-            points = weight * (1.0 if full else 0.6)
-            if weight == 10.0:
-                title_hits.add(place.code)
-            if place.level == gz.Level.COUNTY:
-                if _GENERIC_COUNTY.match(place.name):
-                    continue  # 东区, 城区, 郊区: names many places share
-                parent = table.get(place.parent_code or "")
-                if parent is not None and parent.level == gz.Level.CITY:
-                    scores[parent.code] += points * 0.5
-                    counties.setdefault(parent.code, set()).add(place.code)
-                if weight == 10.0:
-                    scores[place.code] += points
-                    named.add(place.code)
-                continue
-            scores[place.code] += points
-            named.add(place.code)
-            if full:
-                full_named.add(place.code)
-            else:
-                short_mentions[place.code] += 1
-    if not scores:
-        return None
-    code, best = scores.most_common(1)[0]
-    if code not in named and len(counties.get(code, ())) < 2:
-        return None  # one district name alone (新市区, 东区) is no evidence of a city
-    if code not in title_hits and code not in full_named and short_mentions[code] < 3:
-        return None  # a short name said once or twice (日照, 大同) may be a common word
-    place = table[code]
-    runner_up = scores.most_common(2)[1][1] if len(scores) > 1 else 0.0
-    if code in title_hits:
-        return RegionGuess(code, place.name, True, "标题")
-    strong = best >= 4 and best >= 2 * runner_up
-    evidence = f"正文提及{best:g}分，次高{runner_up:g}分"
-    return RegionGuess(code, place.name, strong, evidence)
-
-
-# --- Date ---------------------------------------------------------------------------------------
-
-
-def detect_date(
-    title: str, subtitle: str, body: list[str], datelines: tuple[str, ...], *, kind: Kind
-) -> PublishedDate:
-    """The publication date in the most precise form the text supports."""
-    for source in (*datelines, subtitle, *body[:1]):
-        found = _full_date(source)
-        if found is not None:
-            return found
-    for source in datelines:  # a Taiwan page's 民国 dateline: 发稿时间：113年3月22日
-        found = _minguo_date(source)
-        if found is not None:
-            return found
-    lead = fold("\n".join(body[:2]))
-    month_day = _MONTH_DAY.search(lead)
-    if month_day:
-        text = month_day.group(0)
-        year = infer_year("\n".join(body))
-        if year is not None:
-            value = _safe_date(year, int(month_day.group(1)), int(month_day.group(2)))
-            if value is not None:
-                return PublishedDate(value, Precision.DAY, text, year_inferred=True)
-        return PublishedDate(None, Precision.UNKNOWN, text)
-    title_year = _YEAR.match(fold(title))
-    if kind == Kind.WORK_REPORT and title_year:
-        return PublishedDate(
-            date(int(title_year.group(1)), 1, 1), Precision.YEAR, title_year.group(0)
-        )
-    return PublishedDate(None, Precision.UNKNOWN)
-
-
-_MINGUO = re.compile(r"(?<!\d)(\d{2,3})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)日?")
-_MINGUO_EPOCH = 1911
-
-
-def _minguo_date(text: str) -> PublishedDate | None:
-    """A date in the Republic of China's era (民国113年 = 2024), as Taiwan's pages print it."""
-    match = _MINGUO.search(fold(text))
-    if not match or not 1 <= int(match.group(1)) <= date.today().year - _MINGUO_EPOCH:
-        return None
-    year = int(match.group(1)) + _MINGUO_EPOCH
-    value = _safe_date(year, int(match.group(2)), int(match.group(3)))
-    return PublishedDate(value, Precision.DAY, match.group(0)) if value else None
-
-
-def _full_date(text: str) -> PublishedDate | None:
-    match = _FULL_DATE.search(fold(text)) if text else None
-    if not match:
-        return None
-    value = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    return PublishedDate(value, Precision.DAY, match.group(0)) if value else None
-
-
-def infer_year(text: str) -> int | None:
-    """The latest year the text speaks of as past or present — not plan targets, not ranges.
-
-    A press release dated only ``9月3日`` that reports 2024 results was published in 2024; a
-    text that names no year (or only ranges and targets) supports none.
-    """
-    key = fold(text)
-    years = []
-    for match in _YEAR.finditer(key):
-        before = key[max(0, match.start() - 4) : match.start()]
-        after = key[match.end() : match.end() + 4]
-        if _YEAR_EXCLUDED_BEFORE.search(before) or _YEAR_EXCLUDED_AFTER.match(after):
-            continue
-        if _YEAR_RANGE_AFTER.match(key[match.start() + 4 : match.start() + 12]):
-            continue
-        years.append(int(match.group(1)))
-    this_year = date.today().year
-    years = [y for y in years if y <= this_year]
-    return max(years) if years else None
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-# --- Kind, people ------------------------------------------------------------------------------
+# --- People ------------------------------------------------------------------------------------
 
 
 def _subtitle_person(subtitle: str) -> str:
