@@ -35,6 +35,7 @@ from documents.near_duplicates import find_near_duplicates
 from documents.services import (
     ImportResult,
     Outcome,
+    existing_copy,
     import_records,
     import_release,
     parse_upload,
@@ -145,7 +146,7 @@ class ReleaseUploadMixin:
         if form.errors:
             return None
         parsed = edited or upload.parsed
-        existing = Release.objects.filter(content_hash=parsed.content_hash).first()
+        existing = existing_copy(parsed, staged.data)
         if existing is not None:
             form.add_error(None, duplicate_message(existing))
             return None

@@ -211,6 +211,11 @@ class Release(models.Model):
     editor = models.CharField(_("编辑"), max_length=200, blank=True)
     text = models.TextField(_("正文"))
     content_hash = models.CharField(_("内容指纹"), max_length=64, unique=True)
+    #: SHA-256 of the original bytes: the same file is caught again even after the parser
+    #: changed and would read it into a different text (and so a different content hash).
+    original_hash = models.CharField(
+        _("原始文件指纹"), max_length=64, blank=True, db_index=True, editable=False
+    )
     original = models.FileField(_("原始文件"), upload_to="originals/%Y/%m/", blank=True)
     original_name = models.CharField(_("原始文件名"), max_length=255, blank=True)
     original_encoding = models.CharField(_("原始编码"), max_length=32, blank=True)
