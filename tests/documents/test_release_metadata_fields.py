@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from datetime import date
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -35,8 +31,9 @@ from documents.ingest.metadata import (
 )
 from documents.models import Release
 from documents.services import import_records, reparse_release, store_release
-from tests.conftest import ROOT, seed_text
+from tests.conftest import seed_text
 from tests.documents.test_admin import change_form_data
+from tests.portal.test_backup import Instance
 
 ATOM = "http://www.w3.org/2005/Atom"
 ISSUER = "测试市人民政府办公室"
@@ -116,26 +113,9 @@ def test_doc_numbers_compare_whatever_their_brackets_widths_and_script():
 # ---- the schema ---------------------------------------------------------------------------
 
 
-def _manage(folder: Path, *args: str) -> None:
-    """``manage.py`` in a process of its own, on a SQLite database in ``folder``."""
-    env = {**os.environ, "PORTAL_DATA_DIR": str(folder)}
-    for name in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SEARCH_INDEX_DIR"):
-        env.pop(name, None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-
-
 def test_the_migration_adds_the_fields_and_keeps_existing_releases(tmp_path):
     """0003 → 0004 on a database of its own, with a release stored before the change."""
-    _manage(tmp_path, "migrate", "--noinput", "documents", "0003")
+    Instance(tmp_path).manage("migrate", "--noinput", "documents", "0003")
     with closing(sqlite3.connect(tmp_path / "portal.sqlite3")) as db, db:
         db.execute(
             "INSERT INTO documents_release (title, subtitle, kind, published_precision,"
@@ -145,7 +125,7 @@ def test_the_migration_adds_the_fields_and_keeps_existing_releases(tmp_path):
             " '', '', '', '', '正文', 'h', '', '', '', '{}', 'draft', '', '',"
             " '2024-01-01', '2024-01-01')"
         )
-    _manage(tmp_path, "migrate", "--noinput", "documents", "0004")
+    Instance(tmp_path).manage("migrate", "--noinput", "documents", "0004")
     with closing(sqlite3.connect(tmp_path / "portal.sqlite3")) as db:
         rows = db.execute(
             "SELECT title, issuer, doc_number, written, written_precision, validity, source_url,"
