@@ -17,7 +17,7 @@ from documents.ingest import patterns as pt
 from documents.ingest.errors import require_unicode
 from documents.ingest.furniture import Family, classify
 from documents.ingest.issuers import ORGAN
-from documents.ingest.site_lines import EDGE_LINES, line_key
+from documents.ingest.site_lines import edge_indices, line_key
 from documents.script import fold_aligned
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -253,10 +253,8 @@ def _without_site_lines(
     lines: list[str], site_lines: frozenset[str], state: _Collector
 ) -> list[str | None]:
     """Blank the edge lines the site repeats around every record (same edges as counted)."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    edges = set(filled[:EDGE_LINES] + filled[EDGE_LINES:][-EDGE_LINES:])
-    kept = list(lines)
-    for i in edges:
+    kept: list[str | None] = list(lines)
+    for i in edge_indices(lines):
         if line_key(lines[i]) in site_lines:
             state.removed.append(lines[i].strip())
             kept[i] = None

@@ -36,11 +36,6 @@ _COLUMN_MAX = 8
 # News titles may exclaim or ask (``……结果公布！ 某市项目勇夺金奖``); a sentence stops at 。；.
 _TITLE_STOP = re.compile(r"[。]|[；;].{0,3}$")
 _EXCLAIMED_TITLE_MAX = 60
-# Words a title ends with when it is complete (a wrapped title's first line ends otherwise).
-_TITLE_END = re.compile(
-    r"(?:通知|意见|办法|方案|决定|公告|通告|报告|条例|规定|细则|规则|措施|通报|批复|函|纲要|规划|计划|"
-    r"指引|指南|清单|目录|答记者问|解读|发布会|专场|[)）》”」])$"
-)
 _OPEN_END = re.compile(r"(?:的|关于|和|与|及|、|暨|——|[《“「(（])$")
 _SPEAKER = re.compile(
     r"^(?P<head>[\u4e00-\u9fff（）()、·\s]{2,40}?)\s+(?P<name>[\u4e00-\u9fff·]{2,4})$"
@@ -135,17 +130,17 @@ def _title_index(paragraphs: list[str], candidates: list[int], hint: str) -> int
         if not is_column_name(fold(paragraphs[i]).strip()):
             return i
     # Only short lines: a short title names its form (政府工作报告); a column name does not.
-    complete = [i for i in candidates if _TITLE_END.search(fold(paragraphs[i]).strip())]
+    complete = [i for i in candidates if pt.TITLE_ENDING.search(fold(paragraphs[i]).strip())]
     return complete[-1] if complete else None
 
 
 def _wraps(first: str, second: str) -> bool:
     """A title broken over two lines: the first half is open, the second closes it."""
     head, tail = fold(first), fold(second)
-    if _TITLE_END.search(head) or SUBTITLE.match(tail) or len(head) + len(tail) > TITLE_MAX:
+    if pt.TITLE_ENDING.search(head) or SUBTITLE.match(tail) or len(head) + len(tail) > TITLE_MAX:
         return False
     return bool(_OPEN_END.search(head)) or (
-        bool(_TITLE_END.search(tail)) and len(tail) <= 20 and not is_column_name(head)
+        bool(pt.TITLE_ENDING.search(tail)) and len(tail) <= 20 and not is_column_name(head)
     )
 
 

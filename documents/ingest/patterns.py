@@ -60,6 +60,13 @@ DOC_NUMBER = re.compile(
 # Openings of a news lead (an outlet's dateline, a reporter): such a line is never a title.
 NEWS_MARKERS = re.compile(r"网讯|日报|晚报|记者|通讯员|新华社|电[(（]|讯[(（]")
 
+# Words a complete title ends with (a wrapped title's first line ends otherwise); a line ending
+# so is a title even when it is short (政府工作报告), never a column name or site furniture.
+TITLE_ENDING = re.compile(
+    r"(?:通知|意见|办法|方案|决定|公告|通告|报告|条例|规定|细则|规则|措施|通报|批复|函|纲要|规划|计划|"
+    r"指引|指南|清单|目录|决议|公报|答记者问|解读|发布会|专场|[)）》”」])$"
+)
+
 SALUTATION = re.compile(
     r"^(?:各位代表|各位委员|同志们|女士们|先生们|朋友们|各位)[^。]{0,12}[:：!！]$"
 )

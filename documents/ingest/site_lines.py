@@ -23,7 +23,6 @@ EDGE_LINES = 8
 MIN_RECORDS = 3
 MIN_SHARE = 0.3
 _MAX_LENGTH = 40
-_TITLE_END = re.compile(r"(?:通知|意见|办法|方案|决定|公告|报告|条例|规定|细则|决议|公报)$")
 
 
 def line_key(line: str) -> str:
@@ -31,10 +30,16 @@ def line_key(line: str) -> str:
     return re.sub(r"\s+", "", fold(unicodedata.normalize("NFKC", line)))
 
 
+def edge_indices(lines: list[str]) -> list[int]:
+    """Positions of the non-empty lines at the head and the foot of a record."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return filled[:EDGE_LINES] + filled[EDGE_LINES:][-EDGE_LINES:]
+
+
 def edge_lines(text: str) -> list[str]:
     """The non-empty lines at the head and the foot of a record."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[:EDGE_LINES] + lines[EDGE_LINES:][-EDGE_LINES:]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [lines[i].strip() for i in edge_indices(lines)]
 
 
 def repeated_lines(texts: Iterable[str]) -> frozenset[str]:
@@ -54,6 +59,6 @@ def _may_be_furniture(line: str) -> bool:
     key = fold(line).strip()
     if not key or len(key) > _MAX_LENGTH or key[-1] in "。；;：:，,":
         return False
-    if pt.numbering_of(key) or pt.SALUTATION.match(key) or _TITLE_END.search(key):
+    if pt.numbering_of(key) or pt.SALUTATION.match(key) or pt.TITLE_ENDING.search(key):
         return False
     return not pt.SENTENCE_END.search(key)
