@@ -35,20 +35,20 @@ postgres-deps:
 # (or none, or a comma list) skips building the other peers' indexes, for large scaling runs.
 bench: install ## Speed and recall at scale, against the peers; writes var/bench/latest.json
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "xapian not installable: that peer is skipped"
-	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py run_benchmark
 
 # A minute of searches, release pages and admin publishes against gunicorn on loopback, then
 # the index checked against the database (LOAD_ARGS="--seconds 120 --users 40" to vary it).
 load: install ## Load test (locust vs gunicorn); prints p95 per endpoint, 5xx count and drift
 	$(BIN)/python -m pip install --quiet -e '.[load]'
-	$(BIN)/python manage.py load_test $(LOAD_ARGS)
+	$(BIN)/python manage.py run_load_test $(LOAD_ARGS)
 
 # The same against a throwaway local PostgreSQL server, with 8 staff publishing at once: the
 # concurrent writers SQLite serialises.
 load-postgres: install postgres-deps ## Load test on PostgreSQL with many concurrent publishers
 	$(BIN)/python -m pip install --quiet -e '.[load,postgres]'
 	$(BIN)/python -m tests.postgres_cluster sh -c \
-	  '$(BIN)/python manage.py load_test --publishers 8 --database-url "$$DATABASE_URL" $(LOAD_ARGS)'
+	  '$(BIN)/python manage.py run_load_test --publishers 8 --database-url "$$DATABASE_URL" $(LOAD_ARGS)'
 
 setup: install migrate seed index
 	@$(BIN)/python manage.py ensure_admin

@@ -18,7 +18,6 @@ from documents.admin_upload import ReleaseUploadMixin, field_label
 from documents.forms import ReleaseAdminForm
 from documents.models import Region, Release, Section
 from documents.services import Outcome, note_corrections, reparse_release, replace_text
-from search.indexing import index_state, indexed_section_count
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -250,10 +249,6 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region").annotate(n=Count("sections"))
 
-    def changelist_view(self, request, extra_context=None):
-        extra = {"index_state": index_state(), **(extra_context or {})}
-        return super().changelist_view(request, extra_context=extra)
-
     def save_model(self, request, obj, form, change) -> None:
         """Save the fields; an edited text is re-split into sections (and re-indexed).
 
@@ -301,7 +296,7 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
     def index_status(self, obj: Release) -> str:
         if obj.pk is None:
             return "—"
-        indexed = indexed_section_count(obj.pk)
+        indexed = obj.indexed_sections  # what the index took, as ``search`` recorded it
         expected = obj.sections.count() if obj.is_published else 0
         when = (
             timezone.localtime(obj.indexed_at).strftime("%Y-%m-%d %H:%M:%S")

@@ -41,7 +41,6 @@ from documents.services import (
     parse_upload,
     store_release,
 )
-from search.indexing import indexed_section_count
 
 OUTLINE_LIMIT = 300
 """Sections listed in the preview outline; longer releases say how many more follow."""
@@ -326,9 +325,21 @@ def stored_message(release: Release, elapsed: float) -> str:
         return _("已保存为草稿：“%(title)s”。发布后才会出现在检索和页面中。") % {
             "title": release.title
         }
-    indexed = indexed_section_count(release.pk)
+    # What the search index recorded once the publish committed (``search`` writes it).
+    release.refresh_from_db(fields=["indexed_at", "indexed_sections", "index_error"])
+    indexed = release.indexed_sections
     expected = release.sections.count()
-    if indexed is not None and indexed < expected:
+    if release.index_error:
+        return _("已发布“%(title)s”，但检索索引出错：%(error)s") % {
+            "title": release.title,
+            "error": release.index_error,
+        }
+    if release.indexed_at is None or indexed is None:
+        return _("已发布“%(title)s”：%(m)d 段。检索索引正忙，稍后会自动编入。") % {
+            "title": release.title,
+            "m": expected,
+        }
+    if indexed < expected:
         return _("已发布“%(title)s”，但检索索引只收录了 %(n)d/%(m)d 段，请查看索引状态。") % {
             "title": release.title,
             "n": indexed,

@@ -9,9 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from documents.choices import Kind, Precision, SectionKind, Validity
 from documents.gazetteer import Level
-from documents.ingest.metadata import Kind, Precision, Validity
-from documents.ingest.sections import SectionKind
 
 
 class Region(models.Model):
@@ -80,12 +79,12 @@ class BulkSignallingQuerySet(models.QuerySet):
     """A queryset whose bulk writes say which releases they touched (``rows_changed``).
 
     ``release_field`` names the release a row belongs to (``pk`` for releases). Updates of the
-    index bookkeeping alone (``indexed_at``, ``index_error``) change nothing the index holds
-    and are not announced: recording an index state must not schedule another sync.
+    index bookkeeping alone (``indexed_at``, ``index_error``, ``indexed_sections``) change nothing
+    the index holds and are not announced: recording an index state must not schedule another sync.
     """
 
     release_field = "pk"
-    QUIET_FIELDS = frozenset({"indexed_at", "index_error", "analysis_version"})
+    QUIET_FIELDS = frozenset({"indexed_at", "index_error", "indexed_sections", "analysis_version"})
 
     def update(self, **kwargs: Any) -> int:
         if set(kwargs) <= self.QUIET_FIELDS:
@@ -143,29 +142,10 @@ class ReleaseQuerySet(BulkSignallingQuerySet):
 class Release(models.Model):
     """One published document: a regulation, notice, press conference, work report …"""
 
-    class KindChoices(models.TextChoices):
-        REGULATION = Kind.REGULATION.value, _("法规规章")
-        NORMATIVE = Kind.NORMATIVE.value, _("规范性文件")
-        WORK_REPORT = Kind.WORK_REPORT.value, _("工作报告")
-        PRESS_CONFERENCE = Kind.PRESS_CONFERENCE.value, _("新闻发布会")
-        INTERPRETATION = Kind.INTERPRETATION.value, _("政策解读")
-        NEWS = Kind.NEWS.value, _("新闻报道")
-        OTHER = Kind.OTHER.value, _("其他")
-
-    class ValidityChoices(models.TextChoices):
-        """Whether a regulation is in force, as its source states; blank when it says nothing."""
-
-        CURRENT = Validity.CURRENT.value, _("现行有效")
-        AMENDED = Validity.AMENDED.value, _("已修改")
-        REPEALED = Validity.REPEALED.value, _("已废止")
-        NOT_YET = Validity.NOT_YET.value, _("尚未生效")
-        UNKNOWN = Validity.UNKNOWN.value, _("不详")
-
-    class PrecisionChoices(models.TextChoices):
-        DAY = Precision.DAY.value, _("日")
-        MONTH = Precision.MONTH.value, _("月")
-        YEAR = Precision.YEAR.value, _("年")
-        UNKNOWN = Precision.UNKNOWN.value, _("不详")
+    # The vocabularies of ``documents.choices``, named on the model as Django code expects.
+    KindChoices = Kind
+    ValidityChoices = Validity
+    PrecisionChoices = Precision
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -224,6 +204,10 @@ class Release(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     indexed_at = models.DateTimeField(_("最近编入检索"), null=True, blank=True, editable=False)
+    #: Sections the index took at ``indexed_at``, recorded by ``search`` for the admin to show.
+    indexed_sections = models.PositiveIntegerField(
+        _("已编入检索的段落数"), null=True, blank=True, editable=False
+    )
     index_error = models.TextField(_("检索索引错误"), blank=True, editable=False)
     #: Which thesaurus and figure rules tagged this release (``documents.section_analysis``).
     analysis_version = models.CharField(_("分析版本"), max_length=32, blank=True, editable=False)
@@ -276,12 +260,7 @@ def is_web_url(value: str) -> bool:
 class Section(models.Model):
     """A heading, numbered point, paragraph group, question or answer of a release."""
 
-    class KindChoices(models.TextChoices):
-        HEADING = SectionKind.HEADING.value, _("标题段")
-        PARAGRAPH = SectionKind.PARAGRAPH.value, _("段落")
-        POINT = SectionKind.POINT.value, _("要点")
-        QUESTION = SectionKind.QUESTION.value, _("提问")
-        ANSWER = SectionKind.ANSWER.value, _("回答")
+    KindChoices = SectionKind  # ``documents.choices``
 
     release = models.ForeignKey(
         Release, verbose_name=_("发布稿"), on_delete=models.CASCADE, related_name="sections"

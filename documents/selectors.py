@@ -78,3 +78,22 @@ def find_regions(value: str, *, provinces_only: bool = False) -> list[Region]:
     return (
         list(regions.filter(name__startswith=name).order_by("code")[:20]) if len(name) >= 2 else []
     )
+
+
+def provinces_with_releases() -> list[dict[str, object]]:
+    """Provinces (and the nation) that have published releases, with their cities."""
+    published = Q(releases__status=Release.Status.PUBLISHED)
+    regions = (
+        Region.objects.annotate(n=Count("releases", filter=published))
+        .filter(n__gt=0)
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+    groups: dict[str, dict[str, object]] = {}
+    for region in regions:
+        top = region.province or region
+        group = groups.setdefault(top.code, {"province": top, "count": 0, "regions": []})
+        group["count"] += region.n
+        if region.pk != top.pk:
+            group["regions"].append(region)
+    return [groups[code] for code in sorted(groups)]

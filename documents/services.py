@@ -26,7 +26,7 @@ from documents.ingest.site_lines import repeated_lines
 from documents.models import Region, Release, Section, is_web_url
 from documents.near_duplicates import store_fingerprints
 from documents.section_analysis import analyse_release, sync_topics
-from search.indexing import open_stream
+from documents.signals import bulk_import_started
 
 log = logging.getLogger(__name__)
 
@@ -166,27 +166,34 @@ def import_records(
         return [ImportResult(filename, Outcome.FAILED, str(exc))]
     results: list[ImportResult] = []
     seen: dict[str, int] = {}
-    # A long file is indexed while it is read (``ReleaseStream``), committed with it.
+    # A long file may be followed while it is read (the search index streams it), the
+    # listeners committing with it.
     streamed = publish and not dry_run and len(records) >= STREAM_MIN_RECORDS
-    stream = open_stream() if streamed else None
+    listeners = _bulk_listeners() if streamed else []
     try:
         # One transaction for the file: each record still succeeds or fails alone
         # (savepoints), and the search index takes them all once it has committed.
         with transaction.atomic():
-            if stream is not None:
-                transaction.on_commit(stream.commit)  # before the usual sync, which would wait
+            for listener in listeners:
+                transaction.on_commit(listener.commit)  # before the usual sync, which would wait
             site = repeated_lines(r.text for r in records if not r.error)
             for record in records:
                 result = _import_record(record, filename, publish, dry_run, seen, site)
                 results.append(result)
-                if stream is not None and result.outcome is Outcome.IMPORTED:
-                    stream.add(result.release)
+                if result.outcome is Outcome.IMPORTED:
+                    for listener in listeners:
+                        listener.add(result.release)
                 if on_result is not None:
                     on_result(result, len(records))
     finally:
-        if stream is not None:
-            stream.cancel()
+        for listener in listeners:
+            listener.cancel()
     return results
+
+
+def _bulk_listeners() -> list[Any]:
+    """What answered ``bulk_import_started``: objects following the import's releases."""
+    return [answer for _receiver, answer in bulk_import_started.send(sender=Release) if answer]
 
 
 def _import_record(

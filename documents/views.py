@@ -12,9 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from documents.gazetteer import Level
 from documents.models import Region, Release
 from documents.script import traditional_share
-from documents.selectors import child_regions, releases_in
+from documents.selectors import child_regions, provinces_with_releases, releases_in
 from documents.topic_selectors import figures_at_a_glance, topic_counts
-from portal.views import provinces_with_releases
 
 #: Sections shorter than this get no "similar sections" link: too few words to compare.
 SIMILAR_MIN_CHARS = 40

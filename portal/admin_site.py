@@ -1,7 +1,9 @@
 """The portal's admin site: Django's, with region search results that say where a region is.
 
 Plain ``str(region)`` makes 朝阳区 (北京) and 朝阳区 (长春) indistinguishable in the region
-picker of the upload preview, so autocomplete results name the province (and city) too.
+picker of the upload preview, so autocomplete results name the province (and city) too. The
+site also gives its pages the search index's state (``index_state``), read only by the pages
+that show it: ``documents``' admin never asks the search engine itself.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +35,26 @@ class PortalAdminSite(admin.AdminSite):
 
     def autocomplete_view(self, request):
         return PlacedAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def each_context(self, request):
+        """Django's context, plus the index's state, computed only if a page reads it."""
+        context = super().each_context(request)
+        context["index_state"] = SimpleLazyObject(_index_state_or_none)
+        return context
+
+
+def _index_state_or_none() -> object | None:
+    """The index compared with the database, or ``None`` if the engine cannot be reached.
+
+    Imported here: this module is loaded with the app registry, before any model is.
+    """
+    from search.engines.base import SearchUnavailable
+    from search.indexing.state import index_state
+
+    try:
+        return index_state()
+    except SearchUnavailable:
+        return None
 
 
 class PortalAdminConfig(AdminConfig):

@@ -59,10 +59,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "haystack",
     "portal",
     "documents",
+    # Before haystack: its rebuild_index and clear_index are replaced by refusals (see
+    # search/management/commands/rebuild_index.py).
     "search",
+    "quality",  # evaluation, fuzzing, benchmark and load-test commands; no pages
+    "haystack",
     "axes",  # failed-login lockout, see "Login attempts" below
 ]
 
@@ -78,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "search.middleware.SearchUnavailableMiddleware",  # a down search cluster: 503, not 500
+    "search.web.middleware.SearchUnavailableMiddleware",  # a down search cluster: 503, not 500
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the 429 page
 ]
 
@@ -216,12 +219,13 @@ CACHES = {
 # --- Search ------------------------------------------------------------------------------------
 # The embedded default is a Whoosh index on disk (SEARCH_INDEX_DIR). A bigger site sets
 # SEARCH_ENGINE=elasticsearch and ELASTICSEARCH_URL (a comma-separated list of nodes) to use a
-# cluster through haystack's Elasticsearch 7 backend (search/elasticsearch_backend.py), with
+# cluster through haystack's Elasticsearch 7 backend (search/engines/elasticsearch/), with
 # ELASTICSEARCH_INDEX the alias it searches and ELASTICSEARCH_SHARDS / _REPLICAS the shape of
-# the indices it creates. SEARCH_ENGINE may also be the dotted path of another haystack engine.
+# the indices it creates. SEARCH_ENGINE may also be the dotted path of another haystack engine
+# whose backend implements search.engines.base.PortalBackend (checked at start-up: search.E002).
 SEARCH_ENGINES = {
-    "whoosh": "search.backends.PortalWhooshEngine",
-    "elasticsearch": "search.elasticsearch_backend.PortalElasticsearchEngine",
+    "whoosh": "search.engines.whoosh.backend.PortalWhooshEngine",
+    "elasticsearch": "search.engines.elasticsearch.backend.PortalElasticsearchEngine",
 }
 SEARCH_ENGINE = env_str("SEARCH_ENGINE", "whoosh").strip() or "whoosh"
 if SEARCH_ENGINE not in SEARCH_ENGINES and "." not in SEARCH_ENGINE:
@@ -245,7 +249,7 @@ HAYSTACK_CONNECTIONS = {
     }
 }
 # Re-index a release after its transaction commits, and only the models that are indexed.
-HAYSTACK_SIGNAL_PROCESSOR = "search.signals.ReleaseSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.signals.ReleaseSignalProcessor"
 SEARCH_POLICY_TERMS = env_path("SEARCH_POLICY_TERMS", BASE_DIR / "fixtures" / "policy-terms.txt")
 PORTAL_TOPICS_FILE = env_path("PORTAL_TOPICS_FILE", BASE_DIR / "fixtures" / "topics.yaml")
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 10)

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 
 from documents import api
 from portal import views
-from search import api as search_api
+from search.web import api as search_api
 
 app_name = "portal"
 

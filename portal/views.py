@@ -5,14 +5,13 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from documents.models import Region, Release, Section
+from documents.models import Release, Section
 from documents.script import Script
-from documents.selectors import visible_releases
+from documents.selectors import provinces_with_releases, visible_releases
 from portal.context_processors import SCRIPT_COOKIE
 
 
@@ -29,25 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "provinces": provinces_with_releases(),
     }
     return render(request, "portal/home.html", context)
-
-
-def provinces_with_releases() -> list[dict[str, object]]:
-    """Provinces (and the nation) that have published releases, with their cities."""
-    published = Q(releases__status=Release.Status.PUBLISHED)
-    regions = (
-        Region.objects.annotate(n=Count("releases", filter=published))
-        .filter(n__gt=0)
-        .select_related("parent__parent")
-        .order_by("code")
-    )
-    groups: dict[str, dict[str, object]] = {}
-    for region in regions:
-        top = region.province or region
-        group = groups.setdefault(top.code, {"province": top, "count": 0, "regions": []})
-        group["count"] += region.n
-        if region.pk != top.pk:
-            group["regions"].append(region)
-    return [groups[code] for code in sorted(groups)]
 
 
 def about(request: HttpRequest) -> HttpResponse:

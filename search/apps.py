@@ -15,7 +15,7 @@ class SearchConfig(AppConfig):
 
         from documents.models import Region
         from search import checks  # noqa: F401 - registers the system checks
-        from search.region_cache import forget_regions
+        from search.core.region_cache import forget_regions
 
         post_save.connect(forget_regions, sender=Region, dispatch_uid="search-forget-regions")
         post_delete.connect(forget_regions, sender=Region, dispatch_uid="search-forget-regions")

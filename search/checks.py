@@ -15,7 +15,7 @@ from django.core.checks import CheckMessage, Error, Warning, register
 @register("search")
 def check_policy_terms(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """The policy-term dictionary must exist and be readable."""
-    from search.analysis import read_policy_terms
+    from search.core.analysis import read_policy_terms
 
     path = settings.SEARCH_POLICY_TERMS
     try:
@@ -36,15 +36,18 @@ def check_policy_terms(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
 @register("search")
 def check_index_fingerprint(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """An index built with another schema version or dictionary must be rebuilt."""
-    from haystack import connections
+    from django.core.exceptions import ImproperlyConfigured
 
-    from search.backends import index_fingerprint
-    from search.errors import SearchUnavailable
+    from search.core.fingerprint import index_fingerprint
+    from search.engines import backend_for
+    from search.engines.base import SearchUnavailable
 
     messages: list[CheckMessage] = []
     for alias in settings.HAYSTACK_CONNECTIONS:
-        backend = connections[alias].get_backend()
-        if not hasattr(backend, "read_meta"):
+        try:
+            backend = backend_for(alias)
+        except ImproperlyConfigured as exc:
+            messages.append(Error(str(exc), id="search.E002"))
             continue
         try:
             meta = backend.read_meta()

@@ -24,7 +24,7 @@ class NumberField(indexes.IntegerField):
 
 class AnalyzedTextField(indexes.CharField):
     """Text searched by exact phrase: ``indexed`` for candidate postings, always its normalised
-    text in a column (``search.whoosh_fields``) for the exact check and the heading test."""
+    text in a column (``search.engines.whoosh.fields``) for the exact check and the heading test."""
 
     def __init__(self, *, indexed: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("stored", False)

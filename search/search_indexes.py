@@ -15,15 +15,11 @@ from django.db.models import OuterRef, Subquery
 from haystack import indexes
 
 from documents.models import Region, Release, Section
-from search.analysis import text_analyzer
+from search.core.analysis import text_analyzer
+from search.core.release_metadata import ISSUER_JOIN, doc_number_terms, issuer_parts
+from search.core.request import UNKNOWN_YEAR
+from search.core.section_text import section_content
 from search.fields import AnalyzedTextField, KeywordField, NumberField
-from search.release_metadata import ISSUER_JOIN, doc_number_terms, issuer_parts
-from search.request import UNKNOWN_YEAR
-
-
-def section_content(section: Section) -> str:
-    """The text a section is found by: its heading, then its body, on separate lines."""
-    return "\n".join(part for part in (section.heading.strip(), section.text.strip()) if part)
 
 
 def region_chain(region: Region | None) -> list[Region]:
@@ -64,7 +60,7 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
     issuer = KeywordField()
     #: Each issuing body: what ``issuer:`` filters on (as ``regions``).
     issuers = indexes.MultiValueField()
-    #: The number, its issuer code and code with year (``search.release_metadata``).
+    #: The number, its issuer code and code with year (``search.core.release_metadata``).
     doc_numbers = indexes.MultiValueField()
     validity = KeywordField()
     section_kind = KeywordField(model_attr="kind")
@@ -161,7 +157,8 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
 
 def document_version(data: dict) -> str:
     """A digest of everything a section's document holds: it changes exactly when the document
-    would. ``manage.py check_index`` compares it with the database's to find stale entries."""
+    would. ``manage.py check_search_index`` compares it with the database's to find stale
+    entries."""
     content = json.dumps(
         {key: value for key, value in data.items() if key != "version"},
         sort_keys=True,

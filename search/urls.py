@@ -4,7 +4,7 @@ from django.urls import path
 
 from portal import throttled
 from portal.ratelimit import limit_per_client
-from search import feeds, views
+from search.web import feeds, views
 
 app_name = "search"
 

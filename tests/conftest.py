@@ -100,7 +100,7 @@ def live_seeds(transactional_db) -> dict[str, object]:
     from django.db import transaction
 
     from documents.models import Release
-    from search.indexing import rebuild_all
+    from search.indexing.rebuild import rebuild_all
 
     with transaction.atomic():
         Release.objects.all().delete()
@@ -130,7 +130,7 @@ def _index_follows_the_flush(request) -> Iterator[None]:
     from django.db import transaction
 
     from documents.models import Release
-    from search import index_retry
+    from search.indexing import retry as index_retry
 
     index_retry.wait_idle(60)
     with transaction.atomic():

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from documents.ingest.metadata import Kind, Validity
+from documents.choices import Kind, Validity
 
 #: The truth fields scoring compares, in the order the report lists them.
 TRUTH_FIELDS = (

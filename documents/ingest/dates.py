@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from documents.choices import Kind, Precision
 from documents.ingest.errors import require_unicode
-from documents.ingest.kinds import Kind, Precision
 from documents.script import fold
 
 

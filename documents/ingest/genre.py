@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from documents.choices import Kind
 from documents.ingest.hints import PageHints
-from documents.ingest.kinds import Kind
 from documents.script import fold
 
 _PRESS = re.compile(r"发布会|新闻发布|吹风会")

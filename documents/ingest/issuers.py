@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
+from documents.choices import Validity
 from documents.ingest import patterns as pt
-from documents.ingest.kinds import Validity
 from documents.script import fold
 
 # The endings of an organ's name (机关名称): a body, not a person or a place alone.

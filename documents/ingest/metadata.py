@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from documents.choices import Kind, Precision, Validity
 from documents.ingest import genre
 from documents.ingest import patterns as pt
 from documents.ingest.clean import CleanedText
@@ -37,7 +38,6 @@ from documents.ingest.issuers import (
     tidy_doc_number,
     validity_from,
 )
-from documents.ingest.kinds import Kind, Precision, Validity
 from documents.ingest.places import (
     RegionGuess,
     detect_region,
@@ -51,12 +51,9 @@ from documents.script import fold, fold_aligned
 __all__ = [  # the detection's vocabulary, importable from here as before the split
     "UNKNOWN_DATE",
     "FieldFlag",
-    "Kind",
-    "Precision",
     "PublishedDate",
     "RegionGuess",
     "ReleaseMetadata",
-    "Validity",
     "derive_title",
     "detect_date",
     "detect_metadata",

@@ -8,13 +8,14 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from documents.choices import SectionKind
 from documents.ingest.clean import CleanedText, clean_text
 from documents.ingest.decode import DecodedText, decode_bytes
 from documents.ingest.errors import IngestError
 from documents.ingest.furniture import looks_like_furniture
 from documents.ingest.hints import NO_HINTS, PageHints
 from documents.ingest.metadata import FieldFlag, ReleaseMetadata, detect_metadata
-from documents.ingest.sections import ParsedSection, SectionKind, parse_sections
+from documents.ingest.sections import ParsedSection, parse_sections
 from documents.script import fold
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from documents import gazetteer as gz
+from documents.choices import Kind
 from documents.ingest.errors import require_unicode
-from documents.ingest.kinds import Kind
 from documents.script import fold
 
 

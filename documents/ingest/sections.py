@@ -11,8 +11,8 @@ answer's own numbered points, which carry the answerer too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from documents.choices import SectionKind
 from documents.ingest import patterns as pt
 from documents.ingest.errors import require_unicode
 from documents.script import fold_aligned
@@ -20,16 +20,6 @@ from documents.script import fold_aligned
 MAX_SECTION_CHARS = 1500
 _HEADING_MAX = 60
 _PLAIN_HEADING_MAX = 32
-
-
-class SectionKind(StrEnum):
-    """What a section is, for rendering and for search scopes."""
-
-    HEADING = "heading"
-    PARAGRAPH = "paragraph"
-    POINT = "point"
-    QUESTION = "question"
-    ANSWER = "answer"
 
 
 @dataclass(frozen=True, slots=True)

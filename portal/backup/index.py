@@ -1,7 +1,7 @@
 """The Whoosh index in a backup: copied out under its write lock, put back as a new generation.
 
-The lock is the one every writer of the index takes (``search.whoosh_storage``), held only for
-the copy, so a running site's publishes never wait on a slow database dump. A restored index
+The lock is the one every writer of the index takes (``search.engines.whoosh.storage``), held only
+for the copy, so a running site's publishes never wait on a slow database dump. A restored index
 is swapped in as a rebuild would swap a generation, then checked against the restored
 database: rebuilt if other code built it, repaired if a publish made during the backup left a
 little drift.
@@ -15,12 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from haystack import connections as search_connections
 from whoosh import index as whoosh_index
 
-from search import whoosh_storage
-from search.backends import PortalWhooshBackend, index_fingerprint
-from search.indexing import index_drift, rebuild_all, repair_drift
+from search.core.fingerprint import index_fingerprint
+from search.engines import backend_for
+from search.engines.base import IndexBusy
+from search.engines.whoosh import storage as whoosh_storage
+from search.engines.whoosh.backend import PortalWhooshBackend
+from search.indexing.drift import index_drift, repair_drift
+from search.indexing.rebuild import rebuild_all
 
 from .errors import BackupError
 
@@ -30,7 +33,7 @@ INDEX_LOCK_WAIT = 60.0
 
 def index_path() -> Path | None:
     """The configured Whoosh index path, or ``None`` when another engine holds the index."""
-    backend = search_connections["default"].get_backend()
+    backend = backend_for()
     return Path(backend.path) if isinstance(backend, PortalWhooshBackend) else None
 
 
@@ -44,7 +47,7 @@ def index_write_lock(path: Path) -> Iterator[None]:
         lock = whoosh_storage.acquire(
             path, whoosh_storage.hold_lock, lambda held: held.release(), wait=INDEX_LOCK_WAIT
         )
-    except whoosh_storage.IndexBusy as exc:
+    except IndexBusy as exc:
         raise BackupError(f"{exc} (an import or a rebuild?): try again when it is done") from exc
     try:
         yield
@@ -96,8 +99,7 @@ class IndexGeneration:
 
 def settle_index(*, restored: bool) -> tuple[str, int]:
     """Rebuild an index built by other code, repair a little drift; return (action, drift)."""
-    backend = search_connections["default"].get_backend()
-    meta = backend.read_meta() if hasattr(backend, "read_meta") else index_fingerprint()
+    meta = backend_for().read_meta()
     if not restored or meta != index_fingerprint():
         rebuild_all()
         return "rebuilt from the database", index_drift().total

@@ -19,9 +19,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
-from haystack import connections as search_connections
 
-from search.backends import index_fingerprint
+from search.core.fingerprint import index_fingerprint
+from search.engines import backend_for
 
 from .database import DATABASE_FORMATS, Counts
 from .errors import BackupError
@@ -35,7 +35,6 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 def build_manifest(fmt: str, counts: Counts, files: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The manifest of a backup being written, describing ``files`` (name → size, sha256)."""
-    backend = search_connections["default"].get_backend()
     return {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -44,7 +43,7 @@ def build_manifest(fmt: str, counts: Counts, files: dict[str, dict[str, Any]]) -
         "migrations": _latest_migrations(),
         "search": {
             "code": index_fingerprint(),
-            "index": backend.read_meta() if hasattr(backend, "read_meta") else None,
+            "index": backend_for().read_meta(),
         },
         "database": {"vendor": connection.vendor, "format": fmt},
         "counts": asdict(counts),

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import connection, connections
 
-from search import whoosh_storage
+from search.engines.whoosh import storage as whoosh_storage
 
 from .database import Counts, load_json
 from .index import IndexGeneration, index_path

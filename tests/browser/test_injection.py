@@ -156,7 +156,7 @@ def empty_portal(transactional_db) -> None:
     from django.db import transaction
 
     from documents.models import Release
-    from search.indexing import rebuild_all
+    from search.indexing.rebuild import rebuild_all
 
     with transaction.atomic():
         Release.objects.all().delete()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from documents.models import Release, Section
-from search.request import build_request
-from search.service import match
+from search.core.request import build_request
+from search.core.service import match
 from tests.search.scan import committing, forget_searchers
 from tests.search.test_signals import TOKEN, make_release  # noqa: F401 - fixture
 
@@ -193,12 +193,12 @@ def test_index_state_and_errors_are_shown(
     count = release.sections.count()
     assert f"已收录 {count}/{count} 段" in page
 
-    import search.indexing
+    import search.indexing.sync
 
     def broken(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(search.indexing, "sync_releases", broken)
+    monkeypatch.setattr(search.indexing.sync, "sync_releases", broken)
     with committing(django_capture_on_commit_callbacks):
         release.title = "索引出错时改的标题"
         release.save()

@@ -12,9 +12,10 @@ from datetime import date
 
 import pytest
 
+from documents.choices import Precision
 from documents.gazetteer import lookup
 from documents.ingest import parse_text
-from documents.ingest.metadata import Precision, parse_date
+from documents.ingest.metadata import parse_date
 from documents.ingest.records import iter_records
 from tests.conftest import seed_text
 

@@ -20,9 +20,9 @@ from django.db import connection, connections
 from documents.models import Release, Section, Topic
 from documents.services import Outcome, import_release
 from documents.topics import thesaurus
-from search import index_retry
-from search.indexing import index_drift
-from search.service import match
+from search.core.service import match
+from search.indexing import retry as index_retry
+from search.indexing.drift import index_drift
 from tests.reliability.instances import excerpt
 from tests.search.scan import forget_searchers, request
 

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
+from documents.choices import Kind, Precision
 from documents.ingest import parse_text
-from documents.ingest.metadata import Kind, Precision
 from tests.conftest import corpus_records
 
 RECORDS = corpus_records()

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from documents.choices import Kind
 from documents.ingest import parse_text
 from documents.ingest.furniture import Family, classify
-from documents.ingest.kinds import Kind
 from documents.script import fold
 from tests.conftest import seed_bytes
 

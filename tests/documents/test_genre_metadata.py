@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from documents.choices import Kind, Validity
 from documents.ingest import parse_text
 from documents.ingest.genre import detect_kind
 from documents.ingest.hints import PageHints
@@ -18,7 +19,6 @@ from documents.ingest.issuers import (
     tidy_doc_number,
     validity_from,
 )
-from documents.ingest.kinds import Kind, Validity
 from tests.conftest import seed_bytes
 
 NOTICE = """某某市人民政府办公室关于印发某某市进一步优化营商环境若干措施的通知

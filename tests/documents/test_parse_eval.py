@@ -131,7 +131,9 @@ def test_labelled_docs_round_trip_through_jsonl(tmp_path):
 def test_parse_eval_command_writes_json_and_prints_a_table(tmp_path):
     target = tmp_path / "eval.json"
     out = StringIO()
-    call_command("parse_eval", "--repo-only", "--json", str(target), "--misses", "2", stdout=out)
+    call_command(
+        "evaluate_parsing", "--repo-only", "--json", str(target), "--misses", "2", stdout=out
+    )
     report = json.loads(target.read_text(encoding="utf-8"))
     dev = report["summary"]["dev"]
     for field in ("title", "region", "province", "published", "kind", "furniture", "sections"):
@@ -157,7 +159,7 @@ def test_the_in_repo_real_releases_parse_right_in_every_variant(tmp_path):
     """The seeds and the national reports, as uploaded (copied with furniture, saved pages,
     GB18030): the fields their sources state come out right. A regression floor, not a target."""
     target = tmp_path / "eval.json"
-    call_command("parse_eval", "--repo-only", "--json", str(target), stdout=StringIO())
+    call_command("evaluate_parsing", "--repo-only", "--json", str(target), stdout=StringIO())
     dev = json.loads(target.read_text(encoding="utf-8"))["summary"]["dev"]
     for field in ("title", "region", "province", "published", "kind", "furniture", "sections"):
         assert dev[field]["accuracy"] >= 0.97, (field, dev[field])

@@ -17,7 +17,8 @@ from datetime import date
 import pytest
 
 from documents import admin_upload, services
-from documents.ingest.metadata import FieldFlag, Precision, PublishedDate, Validity
+from documents.choices import Precision, Validity
+from documents.ingest.metadata import FieldFlag, PublishedDate
 from documents.models import Release
 from tests.conftest import seed_text
 from tests.documents.test_upload import form_values, preview_url, upload

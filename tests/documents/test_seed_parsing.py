@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
+from documents.choices import Kind, Precision
 from documents.ingest import parse_release
-from documents.ingest.metadata import Kind, Precision
 from tests.conftest import seed_bytes
 
 

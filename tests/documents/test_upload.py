@@ -22,7 +22,7 @@ from django.core.management import call_command
 from documents import staging
 from documents.models import Region, Release
 from documents.script import to_traditional
-from search.indexing import indexed_section_count
+from search.indexing.state import indexed_section_count
 from tests.conftest import CORPUS_FILE, seed_text
 from tests.documents.bad_inputs import bad_inputs, media_files, snapshot
 from tests.documents.test_formats import html_page

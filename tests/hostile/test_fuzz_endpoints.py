@@ -1,6 +1,6 @@
 """Thousands of generated hostile requests against the public pages and the API: no 500s.
 
-The same generator as ``manage.py fuzz_endpoints`` (``search.fuzzing``), through Django's test
+The same generator as ``manage.py fuzz_endpoints`` (``quality.fuzzing``), through Django's test
 client, against the session's database (the seeds and the national corpus) and its index.
 Speed is not asserted here — a shared test machine is no measure — the command reports it.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.fuzzing import Targets, generate, run
+from quality.fuzzing import Targets, generate, run
 
 REQUESTS = 10_000  # about 65 s on the 2-core machine, idle
 SEED = 1

@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from documents.script import Script
-from search.analysis import (
+from search.core.analysis import (
     index_terms,
     normalise,
     normalise_with_offsets,
@@ -27,12 +27,12 @@ from search.analysis import (
     split_sentences,
     split_units,
 )
-from search.exact_search import Plan, build_plan
-from search.explain import describe
-from search.highlight import highlight, snippet
-from search.query import FILTER_KEYS, MAX_PHRASES, ParsedQuery, QueryTooLong, parse_query
-from search.request import BadSearchParameter, SearchRequest, build_request
-from search.service import PageOutOfRange, search_releases, search_sections
+from search.core.explain import describe
+from search.core.highlight import highlight, snippet
+from search.core.plan import Plan, build_plan
+from search.core.query import FILTER_KEYS, MAX_PHRASES, ParsedQuery, QueryTooLong, parse_query
+from search.core.request import BadSearchParameter, SearchRequest, build_request
+from search.core.service import PageOutOfRange, search_releases, search_sections
 from tests.hostile.strategies import ANY_CHAR, any_text, release_text, seed_lines
 
 QUERY_PIECES = (

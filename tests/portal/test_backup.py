@@ -182,7 +182,7 @@ def test_a_round_trip_brings_back_releases_originals_and_search_results(backed: 
     assert "search index: restored; drift 0" in out
 
     assert instance.probe() == backed.before  # counts, originals' bytes, search results
-    assert "drift 0" in instance.manage("check_index").stdout
+    assert "drift 0" in instance.manage("check_search_index").stdout
     leftovers = [p.name for p in instance.folder.iterdir() if ".restore-" in p.name]
     assert leftovers == []
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from search.bench.instance import Instance
+from quality.bench.instance import Instance
 from tests.reliability.instances import build_template
 
 

@@ -2,7 +2,7 @@
 
 The test database is private to the pytest process, so anything that must be shared between
 processes — an import killed with SIGKILL, several importers at once, a server searched while
-the index is rebuilt — runs against an instance of its own (``search.bench.instance``): a
+the index is rebuilt — runs against an instance of its own (``quality.bench.instance``): a
 data folder with its SQLite file, originals and index, driven through ``manage.py``.
 
 The documents are real: excerpts of the national government work reports copied into
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from search.bench.instance import Instance
+from quality.bench.instance import Instance
 
 CORPUS = Path(settings.BASE_DIR) / "fixtures" / "corpora" / "national-government-work-reports.jsonl"
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"

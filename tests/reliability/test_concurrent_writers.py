@@ -75,7 +75,7 @@ def test_concurrent_publishes_and_searches_leave_no_errors_and_no_drift(
     assert len(releases) == 5 + 40 + 8
     assert not [r for r in releases if r["error"]]
     assert final["政府工作报告"] > baseline["政府工作报告"]  # the new releases are found
-    check = manage(instance, "check_index")
+    check = manage(instance, "check_search_index")
     assert check.returncode == 0, check.stdout + check.stderr
     handed_over = sum(o.count("will be indexed when it is free") for o in outputs)
     p95 = statistics.quantiles(latencies, n=20)[-1] * 1000 if len(latencies) > 1 else 0
@@ -111,7 +111,7 @@ def test_a_rebuild_under_search_load_answers_every_search(template_instance, tmp
     assert after == expected
     assert answered >= 5, f"only {answered} searches ran during the rebuild"
     assert instance.index_dir.resolve() != before  # a new generation, swapped in
-    assert manage(instance, "check_index").returncode == 0
+    assert manage(instance, "check_search_index").returncode == 0
     figures.append(
         f"rebuild under load: {answered} searches during the rebuild, all answered with the "
         "same totals; new index generation swapped in; drift 0"

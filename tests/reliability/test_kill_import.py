@@ -1,4 +1,5 @@
-"""An import killed at any moment loses nothing and leaves an index that ``check_index`` mends.
+"""An import killed at any moment loses nothing and leaves an index that ``check_search_index``
+mends.
 
 Each trial starts ``import_releases --publish`` on new releases — a bulk file of 20 records,
 which is streamed to the index under its write lock, and in every other trial three plain
@@ -7,7 +8,7 @@ moment between start-up and the end of a normal run. Then:
 
 * no process of the import survives it (the index's forked writers end with their parent,
   so nothing keeps the index locked);
-* ``check_index --repair`` brings the drift to 0 (exit 0 means it checked again after the
+* ``check_search_index --repair`` brings the drift to 0 (exit 0 means it checked again after the
   repair and found none);
 * every release in the database still has its original file, byte for byte the input.
 """
@@ -72,7 +73,7 @@ def test_an_import_killed_at_random_moments_is_repaired_without_loss(
     duration = time.monotonic() - started
     assert done.returncode == 0, done.stdout + done.stderr
     assert _check_originals(baseline, expected) == len(expected)
-    assert manage(baseline, "check_index").returncode == 0
+    assert manage(baseline, "check_search_index").returncode == 0
 
     rng = random.Random(20261123)
     drift_before_repair = 0
@@ -91,7 +92,7 @@ def test_an_import_killed_at_random_moments_is_repaired_without_loss(
             time.sleep(0.1)
         assert not processes_running(str(inputs)), f"trial {trial}: import processes survived"
 
-        repaired = manage(instance, "check_index", "--repair", timeout=120)
+        repaired = manage(instance, "check_search_index", "--repair", timeout=120)
         assert repaired.returncode == 0, f"trial {trial}: {repaired.stdout}{repaired.stderr}"
         drift_before_repair += "drift:" in repaired.stdout
         imported_before_kill += _check_originals(instance, expected)

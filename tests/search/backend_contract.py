@@ -1,11 +1,12 @@
 """What every search engine behind the portal must do, as one mixin run once per backend.
 
-Each test asks the engine (through ``search.service``, as the page and the API do) and
+Each test asks the engine (through ``search.core.service``, as the page and the API do) and
 compares with a scan of the database (``tests.search.scan``) over the real seeds and corpus:
 the same sections for phrases in either script, single ideographs, letters and digits, groups
 and exclusions, every filter, sentences, titles; the same facet counts; the marks on the text
-as written; a release replaced and restored; a rebuild beside the live index. A subclass
-provides the ``engine`` fixture: the connection already filled with the session's data.
+as written; a release replaced and restored; a rebuild beside the live index. Each test checks
+a promise ``search.engines.base.PortalBackend`` declares, through the methods it declares. A
+subclass provides the ``engine`` fixture: the connection already filled with the session's data.
 """
 
 from __future__ import annotations
@@ -20,9 +21,13 @@ from haystack import connections
 
 from documents.models import Release, Section
 from documents.script import Script
-from search.indexing import index_drift, rebuild_all
-from search.request import Paging
-from search.service import count_facets, match, search_sections
+from search.core.fingerprint import index_fingerprint
+from search.core.request import Paging
+from search.core.service import count_facets, match, search_sections
+from search.engines import backend_for
+from search.engines.base import PortalBackend
+from search.indexing.drift import index_drift
+from search.indexing.rebuild import rebuild_all
 from tests.search.scan import containing, expected, request, rows
 
 QUERIES = [
@@ -71,6 +76,20 @@ class SearchBackendContract:
     """Run against a backend by subclassing with an ``engine`` fixture."""
 
     pytestmark = pytest.mark.django_db
+
+    def test_keeps_the_declared_contract(self, engine: Engine):
+        backend = engine.backend
+        assert isinstance(backend, PortalBackend)
+        assert not type(backend).__abstractmethods__, "every declared method is written"
+        assert backend_for(engine.alias) is backend
+        assert backend.read_meta() == index_fingerprint()
+        published = Section.objects.filter(release__status=Release.Status.PUBLISHED)
+        versions = backend.document_versions()
+        assert backend.document_count() == len(versions) == published.count()
+        assert {section for section, _release, _version in versions} == set(
+            published.values_list("pk", flat=True)
+        )
+        assert backend.describe_live()
 
     @pytest.mark.parametrize("query", QUERIES)
     def test_finds_exactly_the_sections_containing_the_phrase(self, engine: Engine, query: str):

@@ -15,10 +15,10 @@ from functools import cache
 from django.db import transaction
 
 from documents.models import Release, Section
-from search.analysis import normalise, phrase_pattern, query_units
-from search.query import parse_query
-from search.request import build_request
-from search.search_indexes import section_content
+from search.core.analysis import normalise, phrase_pattern, query_units
+from search.core.query import parse_query
+from search.core.request import build_request
+from search.core.section_text import section_content
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +94,14 @@ def forget_searchers() -> None:
     after a change can keep showing deleted documents (see tests/search/test_signals.py), and
     the cache is shared by every later test in the session.
     """
-    from search import backends, exact_search
+    from search.engines.whoosh import backend as backends
+    from search.engines.whoosh import matching
 
     with backends._searcher_lock:
         for searcher, _build in backends._searchers.values():
             searcher.close()
         backends._searchers.clear()
-    exact_search.forget()
+    matching.forget()
 
 
 @contextmanager

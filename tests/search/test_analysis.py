@@ -1,4 +1,4 @@
-"""One normalisation and one segmentation for index, query and highlight (``search.analysis``).
+"""One normalisation and one segmentation for index, query and highlight (``search.core.analysis``).
 
 No database: these are the rules every other search test relies on.
 """
@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 
 from documents.script import to_simplified
-from search.analysis import (
+from search.core.analysis import (
     NEWLINE,
     SPACE,
     UnitTokenizer,
@@ -25,7 +25,7 @@ from search.analysis import (
     read_policy_terms,
     split_units,
 )
-from search.query import parse_query
+from search.core.query import parse_query
 
 # --- normalise ----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from search.request import MAX_PAGE_SIZE
+from search.core.request import MAX_PAGE_SIZE
 from tests.search.scan import containing
 
 pytestmark = pytest.mark.django_db

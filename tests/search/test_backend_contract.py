@@ -16,7 +16,7 @@ import pytest
 from django.test import override_settings
 from haystack import connections
 
-from search.indexing import rebuild_all
+from search.indexing.rebuild import rebuild_all
 from tests.search.backend_contract import Engine, SearchBackendContract
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "").strip()
@@ -29,7 +29,7 @@ NO_CLUSTER = (
 class TestWhooshBackend(SearchBackendContract):
     @pytest.fixture
     def engine(self) -> Engine:
-        from search.backends import PortalWhooshBackend
+        from search.engines.whoosh.backend import PortalWhooshBackend
 
         engine = Engine("whoosh")
         assert isinstance(engine.backend, PortalWhooshBackend)
@@ -40,7 +40,7 @@ class TestWhooshBackend(SearchBackendContract):
 def elasticsearch_connection(url: str, alias_name: str) -> dict:
     """A ``HAYSTACK_CONNECTIONS`` entry for the portal's Elasticsearch backend."""
     return {
-        "ENGINE": "search.elasticsearch_backend.PortalElasticsearchEngine",
+        "ENGINE": "search.engines.elasticsearch.backend.PortalElasticsearchEngine",
         "URL": [u.strip() for u in url.split(",") if u.strip()],
         "INDEX_NAME": alias_name,
         "SHARDS": 1,

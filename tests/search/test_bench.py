@@ -13,12 +13,12 @@ import pytest
 from documents.gazetteer import lookup
 from documents.ingest import parse_text
 from documents.ingest.metadata import parse_date
-from search.analysis import normalise
-from search.bench.corpus import build_rows, write_corpus
-from search.bench.peers import Fts5Trigram, StockRecipe, SubstringScan
-from search.bench.queries import BenchQuery, Row, truth
-from search.bench.report import growth, table
-from search.bench.timing import percentiles
+from quality.bench.corpus import build_rows, write_corpus
+from quality.bench.peers import Fts5Trigram, StockRecipe, SubstringScan
+from quality.bench.queries import BenchQuery, Row, truth
+from quality.bench.report import growth, table
+from quality.bench.timing import percentiles
+from search.core.analysis import normalise
 from tests.conftest import seed_text
 
 
@@ -134,7 +134,7 @@ def test_report_marks_targets_and_growth():
 
 
 def test_bench_peers_can_be_narrowed_by_name():
-    from search.bench.peers import peers
+    from quality.bench.peers import peers
 
     assert [p.name for p in peers("substring_scan")] == ["substring_scan"]
     assert peers("none") == []
@@ -155,6 +155,6 @@ def test_load_test_refuses_bad_arguments():
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="--publishers must be at least 1"):
-        call_command("load_test", "--publishers", "0")
+        call_command("run_load_test", "--publishers", "0")
     with pytest.raises(CommandError, match="must be a postgres:// URL"):
-        call_command("load_test", "--database-url", "mysql://x/y")
+        call_command("run_load_test", "--database-url", "mysql://x/y")

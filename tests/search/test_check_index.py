@@ -1,4 +1,4 @@
-"""``manage.py check_index``: drift between index and database, as sets, and its repair.
+"""``manage.py check_search_index``: drift between index and database, as sets, and its repair.
 
 Each kind of drift is made the way it happens in practice: writes whose after-commit sync
 never ran (the test's transaction never commits, as a process killed between its commit and
@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from haystack import connections
 
 from documents.models import Release, Section
-from search.indexing import index_drift, repair_drift
+from search.indexing.drift import index_drift, repair_drift
 from tests.search.scan import forget_searchers
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def check(*args: str) -> str:
     out = io.StringIO()
-    call_command("check_index", *args, stdout=out)
+    call_command("check_search_index", *args, stdout=out)
     return out.getvalue()
 
 
@@ -87,7 +87,7 @@ def test_the_report_counts_every_section_but_lists_a_few(seeds):
     try:
         with pytest.raises(CommandError):
             out = io.StringIO()
-            call_command("check_index", stdout=out)
+            call_command("check_search_index", stdout=out)
         count = release.sections.count()
         assert f"orphaned in the index: {count} (sections" in out.getvalue()
         assert out.getvalue().count(",") <= 9 and "…" in out.getvalue()

@@ -14,14 +14,21 @@ import pytest
 from haystack import connections
 
 from documents.models import Section
-from search import es_highlight, es_query
-from search.analysis import normalise, phrase_pattern, query_units
-from search.backends import index_fingerprint
-from search.es_mapping import KEYWORD_FIELDS, NUMBER_FIELDS, document, index_body, properties
-from search.exact_search import PhraseCheck, build_plan
-from search.highlight import find_spans
-from search.query import Phrase
-from search.search_indexes import section_content
+from search.core.analysis import normalise, phrase_pattern, query_units
+from search.core.fingerprint import index_fingerprint
+from search.core.highlight import find_spans
+from search.core.plan import PhraseCheck, build_plan
+from search.core.query import Phrase
+from search.core.section_text import section_content
+from search.engines.elasticsearch import highlight as es_highlight
+from search.engines.elasticsearch import query as es_query
+from search.engines.elasticsearch.mapping import (
+    KEYWORD_FIELDS,
+    NUMBER_FIELDS,
+    document,
+    index_body,
+    properties,
+)
 from tests.search.scan import request
 
 pytestmark = pytest.mark.django_db

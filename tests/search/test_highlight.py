@@ -7,8 +7,8 @@ import re
 import pytest
 
 from documents.script import Script
-from search.highlight import SNIPPET_CHARS, find_spans, highlight, snippet
-from search.query import parse_query
+from search.core.highlight import SNIPPET_CHARS, find_spans, highlight, snippet
+from search.core.query import parse_query
 
 
 def phrases(query: str):

@@ -15,14 +15,12 @@ from haystack import connections
 
 from documents.models import Release, Section
 from documents.services import import_records, import_release
-from search import backends, indexing
-from search.indexing import (
-    ReleaseStream,
-    index_state,
-    open_stream,
-    sync_releases,
-)
-from search.service import match
+from search.core.fingerprint import index_fingerprint
+from search.core.service import match
+from search.engines.whoosh import backend as whoosh_backend
+from search.indexing import sync
+from search.indexing.state import index_state
+from search.indexing.sync import ReleaseStream, open_stream, sync_releases
 from tests.conftest import CORPUS_FILE, seed_text
 from tests.search.scan import committing, forget_searchers, request
 
@@ -45,6 +43,12 @@ def new_release(marker: str) -> Release:
     return result.release
 
 
+def two_process_stream() -> ReleaseStream:
+    """A stream on two analysing sub-processes, as a bulk import opens it."""
+    writer = whoosh_backend.WhooshBulkWriter(backend(), backend().open_writer(2))
+    return ReleaseStream("default", section_index(), writer)
+
+
 def forget(release: Release) -> None:
     """Take the release's documents out of the index, whatever the test left there."""
     backend().replace_releases(section_index(), [release.pk], [])
@@ -57,7 +61,7 @@ def found(phrase: str) -> set[int]:
 
 @pytest.mark.django_db
 def test_a_stream_shows_its_releases_only_after_the_commit(django_capture_on_commit_callbacks):
-    stream = ReleaseStream("default", backend(), section_index(), backend().open_writer(2))
+    stream = two_process_stream()
     release = None
     try:
         with committing(django_capture_on_commit_callbacks) as callbacks:
@@ -83,7 +87,7 @@ def test_a_stream_shows_its_releases_only_after_the_commit(django_capture_on_com
 @pytest.mark.django_db
 def test_a_cancelled_stream_leaves_nothing_and_releases_the_lock():
     before = backend().document_count()
-    stream = ReleaseStream("default", backend(), section_index(), backend().open_writer(2))
+    stream = two_process_stream()
     release = new_release("流式索引测试乙")
     try:
         stream.add(release)
@@ -109,37 +113,37 @@ def test_no_stream_inside_a_transaction():
 @pytest.mark.django_db(transaction=True)
 def test_no_stream_into_an_index_built_by_another_schema(monkeypatch):
     # An upgrade: the index on disk predates the schema; only a rebuild may write to it.
-    monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
-    stale = {**backends.index_fingerprint(), "schema_version": -1}
-    monkeypatch.setattr(backends.PortalWhooshBackend, "read_meta", lambda self: stale)
+    monkeypatch.setattr(whoosh_backend, "parallel_procs", lambda: 2)
+    stale = {**index_fingerprint(), "schema_version": -1}
+    monkeypatch.setattr(whoosh_backend.PortalWhooshBackend, "read_meta", lambda self: stale)
     assert open_stream() is None
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_import_outside_a_transaction_is_streamed_and_consistent(monkeypatch):
     """The production path: ``import_records`` with ``publish`` on a long file."""
-    monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
+    monkeypatch.setattr(whoosh_backend, "parallel_procs", lambda: 2)
     with transaction.atomic():
         Release.objects.all().delete()
     opened: list[ReleaseStream] = []
-    real_open = indexing.open_stream
+    real_open = sync.open_stream
 
     def spy(*args, **kwargs):
         stream = real_open(*args, **kwargs)
         opened.append(stream)
         return stream
 
-    monkeypatch.setattr("documents.services.open_stream", spy)
+    monkeypatch.setattr(sync, "open_stream", spy)
     synced: list[list[int]] = []
-    real_sync = indexing.sync_releases
+    real_sync = sync.sync_releases
     monkeypatch.setattr(
-        indexing, "sync_releases", lambda ids, **kw: (synced.append(ids), real_sync(ids, **kw))
+        sync, "sync_releases", lambda ids, **kw: synced.append(ids) or real_sync(ids, **kw)
     )
 
     results = import_records(CORPUS_FILE.read_bytes(), filename=CORPUS_FILE.name, publish=True)
 
     assert len(opened) == 1 and opened[0] is not None
-    assert sorted(opened[0].release_ids) == sorted(r.release.pk for r in results)
+    assert sorted(opened[0].counts) == sorted(r.release.pk for r in results)
     assert synced == []  # nothing indexed twice by the usual after-commit sync
     forget_searchers()
     assert index_state().healthy

@@ -15,8 +15,8 @@ from haystack import connections
 
 from documents.models import Release
 from documents.services import import_release
-from search import index_retry
-from search.indexing import index_drift
+from search.indexing import retry as index_retry
+from search.indexing.drift import index_drift
 from tests.conftest import seed_text
 from tests.search.scan import another_writer, forget_searchers
 

@@ -1,6 +1,6 @@
 """The index's generations and its write lock: swap without a gap, wait instead of failing.
 
-``search.whoosh_storage`` keeps the live index behind a link so a rebuild can be swapped in
+``search.engines.whoosh.storage`` keeps the live index behind a link so a rebuild can be swapped in
 with one rename, and makes every writer wait for the lock of the generation that is live
 when it gets it. haystack's own ``remove``/``update`` go through the same waiting writer.
 """
@@ -15,9 +15,10 @@ import pytest
 from haystack import connections
 
 from documents.models import Section
-from search import whoosh_storage
-from search.indexing import index_drift
-from search.whoosh_storage import IndexBusy, acquire, ensure_layout, hold_lock, live_dir, swap_in
+from search.engines.base import IndexBusy
+from search.engines.whoosh import storage as whoosh_storage
+from search.engines.whoosh.storage import acquire, ensure_layout, hold_lock, live_dir, swap_in
+from search.indexing.drift import index_drift
 from tests.search.scan import another_writer, forget_searchers
 
 

@@ -20,10 +20,14 @@ from haystack import connections
 from whoosh.writing import IndexingError
 
 from documents.models import Release, Section
-from search import backends, indexing, whoosh_fields
-from search.indexing import index_state, indexable_sections, rebuild_all, sync_releases
+from search.core.service import match
+from search.engines.whoosh import backend as whoosh_backend
+from search.engines.whoosh import fields as whoosh_fields
+from search.indexing import rebuild
+from search.indexing.rebuild import rebuild_all
+from search.indexing.state import index_state
+from search.indexing.sync import indexable_sections, sync_releases
 from search.management.commands import ensure_search_index
-from search.service import match
 from tests.search.scan import forget_searchers, request
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +68,12 @@ def mp_writers(monkeypatch) -> list[int]:
     """The sub-process counts of the multi-process writers opened during the test."""
     made: list[int] = []
 
-    class Recording(backends.PortalMpWriter):
+    class Recording(whoosh_backend.PortalMpWriter):
         def __init__(self, *args, **kwargs) -> None:
             super().__init__(*args, **kwargs)
             made.append(self.procs)
 
-    monkeypatch.setattr(backends, "PortalMpWriter", Recording)
+    monkeypatch.setattr(whoosh_backend, "PortalMpWriter", Recording)
     return made
 
 
@@ -96,7 +100,7 @@ def test_ensure_search_index_rebuilds_a_stale_index_with_rebuild_all(monkeypatch
 
     def spy(*args, **kwargs):
         calls.append(args)
-        return indexing.rebuild_all(*args, **kwargs)
+        return rebuild.rebuild_all(*args, **kwargs)
 
     def no_haystack_rebuild(*args, **kwargs):
         raise AssertionError("haystack's rebuild_index must not be used")
@@ -118,10 +122,10 @@ def test_ensure_search_index_rebuilds_a_stale_index_with_rebuild_all(monkeypatch
 
 
 def test_only_large_syncs_use_sub_processes(monkeypatch, mp_writers, seeds):
-    monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
+    monkeypatch.setattr(whoosh_backend, "parallel_procs", lambda: 2)
     releases = [seeds[prefix].pk for prefix in sorted(seeds)]
     sections = Section.objects.filter(release_id__in=releases).count()
-    monkeypatch.setattr(backends, "PARALLEL_MIN_SECTIONS", sections)
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_SECTIONS", sections)
     before = found()
 
     sync_releases(releases[:1])
@@ -137,8 +141,8 @@ def test_only_large_syncs_use_sub_processes(monkeypatch, mp_writers, seeds):
 
 
 def test_a_failing_sub_process_leaves_the_index_as_it_was(monkeypatch, seeds):
-    monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
-    monkeypatch.setattr(backends, "PARALLEL_MIN_SECTIONS", 1)
+    monkeypatch.setattr(whoosh_backend, "parallel_procs", lambda: 2)
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_SECTIONS", 1)
 
     def broken(self, value, **kwargs):
         raise RuntimeError("analysis failed in a sub-process")
@@ -162,8 +166,8 @@ def test_a_failing_sub_process_leaves_the_index_as_it_was(monkeypatch, seeds):
 
 
 def test_an_error_while_preparing_documents_ends_the_sub_processes(monkeypatch, seeds):
-    monkeypatch.setattr(backends, "parallel_procs", lambda: 2)
-    monkeypatch.setattr(backends, "PARALLEL_MIN_SECTIONS", 1)
+    monkeypatch.setattr(whoosh_backend, "parallel_procs", lambda: 2)
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_SECTIONS", 1)
     index = connections["default"].get_unified_index().get_index(Section)
     prepare = index.full_prepare
     prepared = []
@@ -189,12 +193,12 @@ def test_an_error_while_preparing_documents_ends_the_sub_processes(monkeypatch, 
 
 
 def test_no_sub_processes_are_forked_from_a_multi_threaded_process():
-    assert 1 <= backends.parallel_procs() <= 2
+    assert 1 <= whoosh_backend.parallel_procs() <= 2
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert backends.parallel_procs() == 1
+        assert whoosh_backend.parallel_procs() == 1
     finally:
         stop.set()
         other.join()

@@ -18,10 +18,10 @@ from xml.etree import ElementTree
 import pytest
 
 from documents.models import Release, Section
-from search.evaluation import Oracle
-from search.query import parse_query
-from search.release_metadata import doc_number_terms, issuer_key, issuer_parts
-from search.service import match
+from quality.evaluation import Oracle
+from search.core.query import parse_query
+from search.core.release_metadata import doc_number_terms, issuer_key, issuer_parts
+from search.core.service import match
 from tests.search.scan import committing, containing, forget_searchers, request
 
 #: The phrase every seed release contains (in Simplified or Traditional script).
@@ -334,7 +334,7 @@ def test_feed_entries_carry_kind_issuer_and_number(client, regulations):
     ],
 )
 def test_the_oracle_agrees_with_the_engine_on_the_new_filters(regulations, params):
-    """``search_eval``'s database scan states the filters' meaning apart from the index."""
+    """``evaluate_search``'s database scan states the filters' meaning apart from the index."""
     search = request(q=PHRASE, **params)
     assert Oracle().relevant(search) == {m.section for m in match(search)}
 

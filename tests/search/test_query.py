@@ -1,10 +1,11 @@
-"""The query language (``search.query.parse_query``): lenient, literal, and it says what it did."""
+"""The query language (``search.core.query.parse_query``): lenient, literal, and it says what it
+did."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.query import MAX_PHRASES, MAX_QUERY_CHARS, QueryTooLong, parse_query
+from search.core.query import MAX_PHRASES, MAX_QUERY_CHARS, QueryTooLong, parse_query
 
 
 def groups(text: str) -> list[list[str]]:

@@ -1,10 +1,11 @@
-"""Search parameters (``search.request.build_request``): validated once for page, API and feed."""
+"""Search parameters (``search.core.request.build_request``): validated once for page, API and
+feed."""
 
 from __future__ import annotations
 
 import pytest
 
-from search.request import (
+from search.core.request import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     BadSearchParameter,
@@ -13,7 +14,7 @@ from search.request import (
     Within,
     build_request,
 )
-from search.service import match
+from search.core.service import match
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from itertools import pairwise
 import pytest
 
 from documents.models import Release, Section
-from search.analysis import SENTENCE_ENDS, normalise, phrase_pattern, query_units
-from search.query import parse_query
-from search.request import Paging
-from search.service import match, search_sections
+from search.core.analysis import SENTENCE_ENDS, normalise, phrase_pattern, query_units
+from search.core.query import parse_query
+from search.core.request import Paging
+from search.core.service import match, search_sections
 from tests.search.scan import committing, containing, expected, forget_searchers, request, rows
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Search quality: every shipped evaluation query finds exactly what the oracle says it should.
 
-The oracle (``search.evaluation``) scans the database instead of reading the index, so these
+The oracle (``quality.evaluation``) scans the database instead of reading the index, so these
 tests check the index, the Whoosh query translation and the filters against the plain meaning of
 a query. The session database holds the five seeds and the 72-record national corpus.
 """
@@ -16,8 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from documents.models import Release, Section
-from search.analysis import normalise, query_units
-from search.evaluation import (
+from quality.evaluation import (
     EvalQuery,
     Evaluation,
     Oracle,
@@ -30,9 +29,10 @@ from search.evaluation import (
     satisfies,
     split_sentences,
 )
-from search.query import Phrase, parse_query
-from search.request import build_request
-from search.service import match
+from search.core.analysis import normalise, query_units
+from search.core.query import Phrase, parse_query
+from search.core.request import build_request
+from search.core.service import match
 from tests.conftest import ROOT, seed_text
 
 QUERIES_FILE = ROOT / "fixtures" / "search-eval-queries.jsonl"
@@ -242,7 +242,7 @@ def test_recall_and_precision_of_empty_sets():
 
 def _command(*args: str) -> str:
     out = io.StringIO()
-    call_command("search_eval", *args, stdout=out)
+    call_command("evaluate_search", *args, stdout=out)
     return out.getvalue()
 
 

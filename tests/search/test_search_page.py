@@ -10,8 +10,8 @@ from xml.etree import ElementTree
 import pytest
 
 from documents.models import Release, Section
-from search.analysis import normalise
-from search.service import match
+from search.core.analysis import normalise
+from search.core.service import match
 from tests.search.scan import containing, request
 
 pytestmark = pytest.mark.django_db

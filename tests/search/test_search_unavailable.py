@@ -65,7 +65,7 @@ def test_system_check_reports_the_cluster_instead_of_failing(unreachable_cluster
     assert "search.W003" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["ensure_search_index", "check_index"])
+@pytest.mark.parametrize("command", ["ensure_search_index", "check_search_index"])
 def test_index_commands_fail_with_a_message(unreachable_cluster, command):
     from django.core.management.base import CommandError
 

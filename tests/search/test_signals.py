@@ -18,9 +18,9 @@ from haystack import connections
 
 from documents.models import Release, Section
 from documents.services import import_release
-from search.indexing import index_state
-from search.service import match
-from search.signals import _PendingSync
+from search.core.service import match
+from search.indexing.pending import PendingSync
+from search.indexing.state import index_state
 from tests.conftest import seed_text
 from tests.search.scan import another_writer, committing, forget_searchers, request
 
@@ -63,7 +63,7 @@ def make_release(django_capture_on_commit_callbacks):
     yield make
     connection = transaction.get_connection()
     connection.run_on_commit[:] = [
-        entry for entry in connection.run_on_commit if not isinstance(entry[1], _PendingSync)
+        entry for entry in connection.run_on_commit if not isinstance(entry[1], PendingSync)
     ]
     with committing(django_capture_on_commit_callbacks):
         Release.objects.filter(pk__in=[r.pk for r in created]).delete()
@@ -193,7 +193,7 @@ def test_several_changes_in_one_transaction_sync_once(
         shown.status = Release.Status.PUBLISHED
         shown.save()
     assert len(callbacks) == 1
-    assert isinstance(callbacks[0], _PendingSync)
+    assert isinstance(callbacks[0], PendingSync)
     assert callbacks[0].release_ids == {edited.pk, hidden.pk, shown.pk}
     assert set(section_ids(TOKEN)) == sections_with(shown, TOKEN)
     assert section_ids("戊己庚辛") == [pk]
@@ -203,7 +203,8 @@ def test_several_changes_in_one_transaction_sync_once(
 # --- a long-running process that had searched before the change -----------------------------
 
 STALE = (
-    "BUG: search/backends.py PortalWhooshBackend.searcher() refreshes a cached searcher with "
+    "BUG: search/engines/whoosh/backend.py PortalWhooshBackend.searcher() refreshes a cached "
+    "searcher with "
     "Whoosh's Searcher.refresh(); Whoosh-Reloaded 2.7.5 FileIndex._reader(reuse=...) reuses "
     "the old SegmentReader for every segment whose id is unchanged (Segment.__eq__ compares "
     "ids only), with the OLD deletion bitmap, and re-adds segments a merge removed. So after "

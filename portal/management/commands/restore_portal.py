@@ -46,5 +46,5 @@ class Command(BaseCommand):
         if result.drift:
             raise CommandError(
                 f"the index still differs from the database in {result.drift} section(s): "
-                "run manage.py check_index --repair"
+                "run manage.py check_search_index --repair"
             )

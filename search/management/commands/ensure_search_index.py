@@ -3,10 +3,11 @@
 ``make run`` and ``make test`` call it on every start: a fresh checkout, a changed analyzer or
 dictionary, or a database edited while the index was elsewhere all end with a correct index,
 and an index that is already right costs a count, not a rebuild. The rebuild is
-``search.indexing.rebuild_all`` (one pass, one commit, analysed on every core), not haystack's
-``rebuild_index``, which commits batch after batch; both remain available. ``--rebuild``
-forces one. The new index is built beside the live one and swapped in, so the site keeps
-searching throughout (haystack's ``rebuild_index`` empties the index first): for Whoosh a new
+``search.indexing.rebuild.rebuild_all`` (one pass, one commit, analysed on every core), not
+haystack's ``rebuild_index``, which empties the live index and then commits batch after batch
+(this project refuses it, and ``clear_index``, with a pointer here). ``--rebuild`` forces one.
+The new index is built beside the live one and swapped in, so the site keeps searching
+throughout: for Whoosh a new
 generation directory, for Elasticsearch a new index that the alias is moved to in one atomic
 request, after which releases published meanwhile are re-synced and the old index deleted.
 """
@@ -17,10 +18,11 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from haystack import connections
 
-from search.errors import SearchUnavailable
-from search.indexing import index_state, rebuild_all
+from search.engines import backend_for
+from search.engines.base import SearchUnavailable
+from search.indexing.rebuild import rebuild_all
+from search.indexing.state import index_state
 
 
 class Command(BaseCommand):
@@ -59,7 +61,6 @@ class Command(BaseCommand):
             f"search index rebuilt: {index_state().indexed} sections "
             f"({added} written in {took:.1f} s)"
         )
-        backend = connections["default"].get_backend()
-        if hasattr(backend, "live_indices"):
-            live = ", ".join(backend.live_indices())
-            self.stdout.write(f"alias {backend.alias} now points at {live}")
+        live = backend_for().describe_live()
+        if live:
+            self.stdout.write(live)

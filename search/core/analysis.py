@@ -1,0 +1,356 @@
+"""Text analysis for search: one normalisation and one segmentation for index, query and highlight.
+
+Word segmentation alone cannot promise recall: when jieba cuts a document differently from the
+query (``高效办成一件事`` vs ``高效 / 办成 / 一件 / 事``), the words never meet. So every text is
+normalised once (NFKC, OpenCC Traditional→Simplified, case-folding, whitespace runs collapsed)
+and read as a sequence of *units*: one unit per Chinese character or symbol, one per run of
+letters and digits (``gdp``, ``5g``, ``12345``), one per whitespace run. The full-text field holds
+every unit and every pair of neighbouring units, so the sections holding all n−1 pairs of a
+phrase of n ≥ 2 units are its candidates, and the normalised text (kept beside the postings)
+says exactly where it occurs (``search.engines.whoosh.matching``). jieba, with the portal's
+policy-term dictionary, cuts queries into words only to suggest broader searches when nothing was
+found.
+
+The tokenizers are pickled into the Whoosh index, so they are module-level classes without
+state; the OpenCC converter and the jieba segmenter are built lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import operator
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+import jieba
+from django.conf import settings
+from whoosh.analysis import Token, Tokenizer
+
+from documents.script import to_simplified
+
+log = logging.getLogger(__name__)
+
+SPACE = " "
+NEWLINE = "\n"
+#: Units that end a sentence (after NFKC, ！ and ？ are ! and ?); a line break ends one too.
+SENTENCE_ENDS = frozenset("。!?" + NEWLINE)
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+#: The CJK blocks start here; letters and digits below it form multi-character word units.
+_CJK_START = "\u2e80"
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters and digits outside the CJK blocks join into one unit (``GDP``, ``5G``, ``2024``)."""
+    return ch < _CJK_START and ch.isalnum()
+
+
+@lru_cache(maxsize=65536)
+def _nfkc(cluster: str) -> str:
+    return unicodedata.normalize("NFKC", cluster)
+
+
+@cache
+def _casefold(ch: str) -> str:
+    return ch.casefold()
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with lone surrogates (which OpenCC cannot encode) replaced by U+FFFD.
+
+    No request, decoded file or database row holds one, but a caller's own string may; the
+    length is kept, so offsets into ``text`` stay right.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
+def normalise(text: str) -> str:
+    """The one form every comparison uses: what the index holds and what queries must match."""
+    return normalise_with_offsets(text)[0]
+
+
+@lru_cache(maxsize=8)
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalise ``text`` and say, for each normalised character, where it came from.
+
+    The offsets let the highlighter put its marks on the original text, whatever NFKC,
+    OpenCC, case-folding or whitespace collapsing did to the length. The last few results
+    are kept: one section's text feeds several fields in a row. Callers must not modify the
+    returned list.
+
+    Work is done run by run (whitespace runs, then the text between them), so the common case,
+    where case-folding keeps the length, costs a few C-level calls per run, not a Python step
+    per character.
+    """
+    chars, origin = _nfkc_with_offsets(text)
+    chars, origin = _simplified_with_offsets(chars, origin)
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for space in _SPACE_RUN.finditer(chars):
+        _fold_into(chars, origin, last, space.start(), out, where)
+        run = space.group()
+        out.append(NEWLINE if _LINE_BREAKS.intersection(run) else SPACE)
+        where.append(origin[space.start()])
+        last = space.end()
+    _fold_into(chars, origin, last, len(chars), out, where)
+    return "".join(out), where
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _fold_into(
+    chars: str, origin: list[int], start: int, end: int, out: list[str], where: list[int]
+) -> None:
+    """Case-fold ``chars[start:end]`` onto ``out``, its offsets onto ``where``."""
+    if start >= end:
+        return
+    run = chars[start:end]
+    folded = run.casefold()
+    if len(folded) == len(run):
+        out.append(folded)
+        where.extend(origin[start:end])
+        return
+    for i, ch in enumerate(run):  # ß → ss and the like: offsets per character
+        for one in _casefold(ch):
+            out.append(one)
+            where.append(origin[start + i])
+
+
+def _nfkc_with_offsets(text: str) -> tuple[str, list[int] | range]:
+    """NFKC with offsets; only the characters NFKC changes (and their clusters) are visited.
+
+    A base character and the combining marks after it normalise together (u + ́ → ú). Chinese
+    text changes mostly in its full-width punctuation, a handful of distinct characters, so a
+    regex of exactly those finds the places to map and the rest is copied in slices.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text, range(len(text))
+    distinct = set(text)
+    marks = "".join(re.escape(ch) for ch in distinct if unicodedata.combining(ch))
+    changed = "".join(re.escape(ch) for ch in distinct if _nfkc(ch) != ch)
+    alternatives = [f"[^{marks}][{marks}]+", rf"\A[{marks}]+"] if marks else []
+    if changed:
+        alternatives.append(f"[{changed}]")
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for found in re.finditer("|".join(alternatives), text, re.DOTALL):
+        start = found.start()
+        out.append(text[last:start])
+        where.extend(range(last, start))
+        mapped = _nfkc(found.group())
+        out.append(mapped)
+        where.extend([start] * len(mapped))
+        last = found.end()
+    out.append(text[last:])
+    where.extend(range(last, len(text)))
+    return "".join(out), where
+
+
+_HAN_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
+
+
+def _simplified_with_offsets(text: str, origin: list[int] | range) -> tuple[str, list[int] | range]:
+    """OpenCC t2s on the whole text; where a phrase changes length, convert run by run."""
+    try:
+        converted = to_simplified(text)
+    except UnicodeEncodeError:  # lone surrogates: checked only when they are there
+        text = valid_unicode(text)
+        converted = to_simplified(text)
+    if len(converted) == len(text):
+        return converted, origin
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for match in _HAN_RUN.finditer(text):
+        out.append(text[last : match.start()])
+        where.extend(origin[last : match.start()])
+        run = match.group()
+        simplified = to_simplified(run)
+        if len(simplified) == len(run):
+            out.append(simplified)
+            where.extend(origin[match.start() : match.end()])
+        else:
+            for i, ch in enumerate(run):
+                one = to_simplified(ch)
+                out.append(one)
+                where.extend([origin[match.start() + i]] * len(one))
+        last = match.end()
+    out.append(text[last:])
+    where.extend(origin[last:])
+    return "".join(out), where
+
+
+_SENTENCE = re.compile(
+    "[^{ends}]*[{ends}]|[^{ends}]+".format(ends="".join(re.escape(c) for c in SENTENCE_ENDS))
+)
+
+
+def split_sentences(norm: str) -> list[str]:
+    """Sentences of normalised text; each keeps the ``。!?`` or line break that ends it."""
+    return _SENTENCE.findall(norm)
+
+
+_UNIT = re.compile(r"[^\W_\u2e80-\U0010ffff]+|.", re.DOTALL)
+
+
+def split_units(norm: str) -> list[str]:
+    """Cut normalised text into units: word runs, and every other character on its own."""
+    return _UNIT.findall(norm)
+
+
+def query_units(text: str) -> list[str]:
+    """The units of a query phrase, with surrounding whitespace dropped."""
+    return split_units(normalise(text).strip())
+
+
+#: Runs of letters, digits and ideographs: the stretches of text whose unit pairs are indexed.
+_INDEXED_RUN = re.compile(r"[^\W_]+")
+_WORD_RUN = re.compile(r"[^\W_\u2e80-\U0010ffff]+")
+
+
+def index_terms(norm: str) -> set[str]:
+    """The terms normalised text is indexed by: its unit pairs and its word units.
+
+    Only pairs of two letter, digit or ideograph units are kept (not pairs with punctuation or
+    whitespace, which queries rarely hold), and single units only when they are word runs
+    (``gdp``, ``12345``): a single ideograph is in a large share of all sections, so a
+    one-character query checks every text instead (``search.engines.whoosh.matching``). Half the
+    postings of "every unit and pair", and the same answers.
+    """
+    found = set(_WORD_RUN.findall(norm))
+    for run in _INDEXED_RUN.findall(norm):
+        units = _UNIT.findall(run)
+        found.update(map(operator.add, units, units[1:]))
+    return found
+
+
+def phrase_terms(units: list[str]) -> list[str]:
+    """Index terms every text containing the phrase holds (none: every text is a candidate).
+
+    Each pair of neighbouring letter, digit or ideograph units, then each word unit; a text
+    where ``phrase_pattern`` finds the phrase has all of them in ``index_terms``.
+    """
+    terms = [a + b for a, b in pairwise(units) if a[0].isalnum() and b[0].isalnum()]
+    terms += [unit for unit in units if is_word_char(unit[0])]
+    return list(dict.fromkeys(terms))
+
+
+def phrase_pattern(units: list[str]) -> re.Pattern[str]:
+    """A regex finding the phrase in normalised text exactly where the index matches it.
+
+    A word unit at either end must not continue into more letters or digits: ``5g`` is
+    not found inside ``15g``, just as the index holds ``15g`` as one unit.
+    """
+    body = re.escape("".join(units))
+    if units and is_word_char(units[0][0]):
+        body = r"(?<![^\W_\u2e80-\U0010ffff])" + body
+    if units and is_word_char(units[-1][-1]):
+        body = body + r"(?![^\W_\u2e80-\U0010ffff])"
+    return re.compile(body)
+
+
+class _TermTokenizer(Tokenizer):
+    """Whoosh's tokenizer protocol around ``terms()``: (text, position) pairs of one value."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos in self.terms(value, mode):
+            token.text = text
+            token.pos = start_pos + pos
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            yield token
+
+    def terms(self, value: str, mode: str) -> Iterator[tuple[str, int]]:
+        raise NotImplementedError
+
+
+class UnitTokenizer(_TermTokenizer):
+    """Whoosh tokenizer for exact substring search: the ``index_terms`` of a text.
+
+    Positions are only the terms' order: the postings hold no positions. At query time
+    (Whoosh's own query parser) it yields the phrase's ``phrase_terms``; the portal's own
+    search builds its candidates from ``phrase_terms`` directly.
+    """
+
+    def terms(self, value: str, mode: str) -> Iterator[tuple[str, int]]:
+        if mode == "query":
+            units = [u for u in split_units(normalise(value)) if u != SPACE]
+            yield from ((t, p) for p, t in enumerate(phrase_terms(units)))
+            return
+        yield from ((t, p) for p, t in enumerate(sorted(self.term_set(value))))
+
+    def term_set(self, value: str) -> set[str]:
+        """The distinct terms of a document, as ``search.engines.whoosh.fields`` indexes them."""
+        return index_terms(normalise(value))
+
+
+def policy_words(text: str) -> list[str]:
+    """jieba's words of the normalised text, without punctuation and whitespace."""
+    return [w for w in segmenter().cut(normalise(text), HMM=False) if _is_content_word(w)]
+
+
+def _is_content_word(word: str) -> bool:
+    return any(ch.isalnum() for ch in word)
+
+
+def policy_terms_path() -> Path:
+    """Where the policy-term dictionary lives (``SEARCH_POLICY_TERMS`` setting)."""
+    return Path(settings.SEARCH_POLICY_TERMS)
+
+
+def read_policy_terms(path: Path | None = None) -> list[str]:
+    """The dictionary's terms, normalised; blank lines and ``#`` comments are skipped."""
+    path = path or policy_terms_path()
+    terms = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            terms.append(normalise(entry.split()[0]))
+    return terms
+
+
+def policy_terms_digest() -> str:
+    """A fingerprint of the dictionary: a changed dictionary means the index needs a rebuild."""
+    return hashlib.sha256(policy_terms_path().read_bytes()).hexdigest()[:16]
+
+
+@cache
+def segmenter() -> jieba.Tokenizer:
+    """jieba with the policy-term dictionary, built on first use in each process."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for term in read_policy_terms():
+        tokenizer.add_word(term)
+        tokenizer.suggest_freq(term, tune=True)
+    return tokenizer
+
+
+def text_analyzer() -> UnitTokenizer:
+    """Analyzer of the exact-match fields (full text, headings, titles, speakers)."""
+    return UnitTokenizer()
