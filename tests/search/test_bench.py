@@ -14,7 +14,7 @@ from documents.gazetteer import lookup
 from documents.ingest import parse_text
 from documents.ingest.metadata import parse_date
 from quality.bench.corpus import build_rows, write_corpus
-from quality.bench.peers import Fts5Trigram, StockRecipe, SubstringScan
+from quality.bench.peers import Fts5Trigram, Fts5TrigramStock, JiebaWhooshStock, SubstringScan
 from quality.bench.queries import BenchQuery, Row, truth
 from quality.bench.report import growth, table
 from quality.bench.timing import percentiles
@@ -76,17 +76,17 @@ def test_peers_answer_as_their_recipes_do():
     scan = SubstringScan()
     scan.build(rows)
     assert scan.matches(traditional) == {1, 2}
-    fts = Fts5Trigram()
-    fts.build(rows)
-    assert fts.matches(traditional) == {1}  # only the text written in Traditional
-    assert 3 in fts.matches(two_chars)  # the scan fallback for short words
-    fts.close()
-    stock = StockRecipe()
-    stock.build(rows)
+    fts, fts_stock, stock = Fts5Trigram(), Fts5TrigramStock(), JiebaWhooshStock()
+    for peer in (fts, fts_stock, stock):
+        peer.build(rows)
     try:
-        assert stock.matches(BenchQuery("营商环境", "")) <= {1, 2}
+        assert fts.matches(traditional) == {1, 2}  # fed the normalised text and query
+        assert fts_stock.matches(traditional) == {1}  # only the text written in Traditional
+        assert fts.matches(two_chars) == truth(two_chars.parsed, rows) == {1, 2, 3}  # a scan
+        assert stock.matches(BenchQuery("营商环境", "")) == {2}  # the Simplified text only
     finally:
-        stock.close()
+        for peer in (fts, fts_stock, stock):
+            peer.close()
 
 
 def _results(chars: int, p50: float, scan: float) -> dict:
@@ -138,7 +138,17 @@ def test_bench_peers_can_be_narrowed_by_name():
 
     assert [p.name for p in peers("substring_scan")] == ["substring_scan"]
     assert peers("none") == []
-    assert [p.name for p in peers("all")][:3] == ["substring_scan", "stock_recipe", "fts5_trigram"]
+    assert [p.name for p in peers("all")][:5] == [
+        "substring_scan",
+        "fts5_trigram",
+        "fts5_trigram_stock",
+        "jieba_whoosh",
+        "jieba_whoosh_stock",
+    ]
+    assert [p.name for p in peers("fts5_trigram_stock, substring_scan")] == [
+        "substring_scan",
+        "fts5_trigram_stock",
+    ]
     with pytest.raises(ValueError, match="unknown peer nope"):
         peers("substring_scan,nope")
 
