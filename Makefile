@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEEDS := fixtures/seeds
 
-.PHONY: run test test-sqlite test-postgres postgres-deps bench load load-postgres setup install migrate seed index browser-deps lint format messages serve-production clean
+.PHONY: run test test-sqlite test-postgres postgres-deps bench bench-docs load load-postgres setup install migrate seed index browser-deps lint format messages serve-production clean
 
 run: setup ## Set up everything and serve on $(HOST):$(PORT) (SEEDS_ONLY=1: import only the five seeds)
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
@@ -36,6 +36,9 @@ postgres-deps:
 bench: install ## Speed and recall at scale, against the peers; writes var/bench/latest.json
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "xapian not installable: that peer is skipped"
 	$(BIN)/python manage.py run_benchmark
+
+bench-docs: install ## Rewrite the benchmark tables of README.md and docs/scaling.md from the stored runs
+	$(BIN)/python manage.py run_benchmark --render
 
 # A minute of searches, release pages and admin publishes against gunicorn on loopback, then
 # the index checked against the database (LOAD_ARGS="--seconds 120 --users 40" to vary it).

@@ -42,3 +42,15 @@ proc_name = "policy-portal"
 # gunicorn's control socket (``gunicornc``) defaults to one path per user; one per data folder
 # lets two instances run side by side, as everything else in the data folder does.
 control_socket = str(_settings.DATA_DIR / "gunicorn.ctl")
+
+
+def post_worker_init(worker) -> None:
+    """Warm the search engine in each worker before it accepts its first request.
+
+    gunicorn calls this after the worker has loaded the application and before it serves, so
+    the first reader's search does not pay for loading the index's columns and dictionaries.
+    """
+    from search.core.warmup import warm_up
+
+    took = warm_up()
+    worker.log.info("worker %s: search warm in %.2f s", worker.pid, took)

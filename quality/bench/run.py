@@ -8,6 +8,8 @@ so a 3× run can be compared with the 1× run).
 from __future__ import annotations
 
 import json
+import os
+import platform
 import sqlite3
 import time
 from collections.abc import Callable
@@ -18,11 +20,15 @@ from django.conf import settings
 from documents.corpus.evaluate import bench_summary as parse_eval_summary
 from quality.bench.corpus import write_corpus
 from quality.bench.instance import Instance, folder_bytes
-from quality.bench.peers import peers
+from quality.bench.peers import answered, peers
 from quality.bench.queries import BenchQuery, load_queries, load_rows, truth
 from quality.bench.timing import percentiles, time_each
 
 ROUNDS = 3
+#: gunicorn workers whose memory is measured together (the issue's serving set-up).
+MEMORY_WORKERS = 4
+#: A query no warm-up ran, timed as a new worker's first.
+FIRST_QUERY = "优化营商环境 政务服务"
 PROBE_PHRASE = "基准测试发布探针"
 
 
@@ -33,13 +39,21 @@ def bench_folder() -> Path:
 def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> dict:
     """Run every step and return the results (also written as JSON)."""
     peers(peer_names)  # an unknown name fails now, not after the import
+    queries = load_queries()  # so does a query the truth cannot judge
     folder = bench_folder()
     instance = Instance(folder / f"instance-{releases}")
     instance.reset()
-    results: dict = {"releases_requested": releases, "rounds": ROUNDS}
+    results: dict = {
+        "releases_requested": releases,
+        "rounds": ROUNDS,
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine(),
+    }
 
     say(f"building the corpus ({releases} releases) …")
-    corpus_files, count, chars = write_corpus(instance.folder, releases)
+    corpus = write_corpus(instance.folder, releases)
+    corpus_files, count, chars = corpus.files, corpus.releases, corpus.chars
+    results["corpus_origin"] = corpus.figures()
     instance.manage("migrate", "-v0")
 
     say(f"importing {count} releases, {chars:,} characters (import + index, published) …")
@@ -58,13 +72,14 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
     results["corpus"] = _corpus_figures(instance.database)
     results["text_bytes"] = results["corpus"].pop("text_bytes")
 
-    queries = load_queries()
     rows = load_rows(instance.database)
     truths = {q.text: truth(q.parsed, rows) for q in queries}
 
-    say(f"querying the portal: {len(queries)} queries × {ROUNDS} rounds, API and page …")
-    instance.start_server()
+    say("starting gunicorn (1 worker, warmed before serving): the first query …")
+    results["warm_up_s"] = round(instance.start_server(workers=1), 2)
     try:
+        results["first_query_ms"] = round(_first_query_ms(instance), 1)
+        say(f"querying the portal: {len(queries)} queries × {ROUNDS} rounds, API and page …")
         api = time_each(queries, lambda q: instance.api_search({"q": q.text}), ROUNDS)
         page = time_each(queries, lambda q: instance.get("/search/", {"q": q.text}), ROUNDS)
         results["api_ms"] = percentiles(api)
@@ -77,6 +92,13 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
         results["server_rss_mb"] = round(instance.server_rss_mb()[1], 1)
     finally:
         instance.stop_server()
+    say(f"starting gunicorn with {MEMORY_WORKERS} workers: their memory together …")
+    instance.start_server(workers=MEMORY_WORKERS)
+    try:
+        time_each(queries, lambda q: instance.api_search({"q": q.text}), 1)
+        results["workers_rss_mb"] = instance.server_memory_mb()
+    finally:
+        instance.stop_server()
     ours = {q: set(ids) for q, ids in probe["matches"].items()}
     results["recall"] = _recall(ours, truths)
     results["missed_queries"] = sorted(q for q in truths if truths[q] - ours.get(q, set()))
@@ -84,22 +106,29 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
     results["peers"] = {}
     for peer in peers(peer_names):
         say(f"peer: {peer.label} …")
+        kept, skipped = answered(peer, queries)
+        for text, reason in skipped.items():
+            say(f"  {peer.name} leaves out {text!r}: {reason}")
         started = time.perf_counter()
         peer.build(rows)
         built = time.perf_counter() - started
         try:
-            found = {q.text: peer.matches(q) for q in queries}
-            samples = time_each(queries, peer.matches, ROUNDS)
+            found = {q.text: peer.matches(q) for q in kept}
+            samples = time_each(kept, peer.matches, ROUNDS)
         finally:
             peer.close()
         figures = percentiles(samples)
         results["peers"][peer.name] = {
             "label": peer.label,
+            "engine": peer.engine,
+            "normalised": peer.normalised,
+            "answered": len(kept),
+            "excluded": skipped,
             "build_s": round(built, 1),
             "p50_ms": figures["p50"],
             "p95_ms": figures["p95"],
             "max_ms": figures["max"],
-            "recall": _recall(found, truths),
+            "recall": _recall(found, {q.text: truths[q.text] for q in kept}),
         }
     say("parse_eval: the labelled corpora through the upload path …")
     results["parse_eval"] = parse_eval_summary(Path(settings.BASE_DIR))
@@ -138,6 +167,31 @@ def probe(out: Path, port: int) -> None:
         json.dumps({"matches": matches, "publish_to_searchable_s": round(elapsed, 2)}),
         encoding="utf-8",
     )
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
+
+
+def _first_query_ms(instance: Instance) -> float:
+    """The first search a freshly started (warmed) worker answers, with snippets and facets."""
+    started = time.perf_counter()
+    instance.api_search({"q": FIRST_QUERY})
+    return (time.perf_counter() - started) * 1000
 
 
 def _corpus_figures(database: Path) -> dict:

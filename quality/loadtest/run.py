@@ -2,8 +2,8 @@
 
 The instance is the benchmark's kind (``quality.bench.instance``): its own data folder under
 ``<data>/load/``, the seeds and the national corpus imported and published, a staff account,
-and prepared bulk files of new content for the publishers (``quality.bench.corpus`` rows, each
-a real text under another city and year). gunicorn serves it with several workers on
+and prepared bulk files of new content for the publishers (generated ``quality.bench.corpus``
+rows, so none repeats what the instance already holds). gunicorn serves it with several workers on
 loopback; locust runs headless for a fixed time; afterwards the server's log is searched for
 5xx answers and ``check_search_index`` must find the index equal to the database.
 """
@@ -78,7 +78,7 @@ def prepare(folder: Path, *, publish_files: int, database_url: str = "") -> tupl
     instance.manage("createsuperuser", "--noinput", "--email", "load@example.org")
     outbox = folder / "publish"
     outbox.mkdir()
-    rows = build_rows(releases=publish_files * PER_FILE, min_chars=0)
+    rows = build_rows(releases=publish_files * PER_FILE, min_chars=0, real=False)
     for number in range(publish_files):
         lines = [json.dumps(next(rows), ensure_ascii=False) for _ in range(PER_FILE)]
         (outbox / f"load-{number:04d}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")

@@ -124,6 +124,13 @@ class PortalBackend(ABC):
         built with another one must be rebuilt before it is trusted.
         """
 
+    def warm(self) -> None:
+        """Load what answering a search needs, before a server process takes its first request.
+
+        The default does nothing (an engine on another machine has nothing to load here).
+        """
+        return None
+
     def describe_live(self) -> str:
         """One line saying where the live index is (for ``ensure_search_index``'s report)."""
         return ""

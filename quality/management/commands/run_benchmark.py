@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from quality.bench import report
+from quality.bench import figures, report
 from quality.bench import run as bench
 from quality.bench.corpus import DEFAULT_RELEASES
 from quality.bench.instance import CommandFailed
@@ -26,10 +27,24 @@ class Command(BaseCommand):
         parser.add_argument("--releases", type=int, default=None, help="corpus size")
         parser.add_argument("--probe", type=Path, help="(internal) run the in-instance probe")
         parser.add_argument("--port", type=int, default=0, help="(internal) server port")
+        parser.add_argument(
+            "--render",
+            action="store_true",
+            help="only rewrite the benchmark tables of README.md and docs/scaling.md from the "
+            "stored runs (<data folder>/bench/runs/*.json)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["probe"] is not None:
             bench.probe(options["probe"], options["port"])
+            return
+        if options["render"]:
+            try:
+                changed = figures.render(bench.bench_folder(), Path(settings.BASE_DIR))
+            except (OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from exc
+            for path in changed:
+                self.stdout.write(f"rewrote the benchmark tables of {path}")
             return
         size = options["releases"] or int(os.environ.get("BENCH_RELEASES") or DEFAULT_RELEASES)
         if size < 1:

@@ -38,7 +38,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
 from search.core.fingerprint import index_fingerprint
-from search.core.plan import Match, build_plan
+from search.core.plan import MATCH_COLUMNS, Match, build_plan
 from search.core.region_cache import forget_regions
 from search.core.request import SearchRequest
 from search.core.section_text import section_content
@@ -272,6 +272,19 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
         if procs < 2 or self.read_meta() not in (None, index_fingerprint()):
             return None
         return WhooshBulkWriter(self, self.open_writer(procs))
+
+    def warm(self) -> None:
+        """Open the searcher and load every segment's columns the matcher reads."""
+        searcher = self.searcher()
+        with _searcher_lock:
+            for reader, _offset in searcher.reader().leaf_readers():
+                if not reader.doc_count_all():
+                    continue
+                data = matching.segment_data(self.path, reader)
+                for name in (*MATCH_COLUMNS, "status"):
+                    data.values(reader, name)
+                for name in ("text", "title", "heading"):
+                    data.texts(reader, name)
 
     def describe_live(self) -> str:
         return f"live index: {storage.live_dir(self.path)}"
