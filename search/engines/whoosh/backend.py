@@ -49,6 +49,7 @@ from search.engines.whoosh.similar import more_like
 from search.engines.whoosh.writing import (
     PortalCodec,
     PortalMpWriter,
+    PortalSegmentWriter,
     parallel_procs,
     warm_analyzers,
 )
@@ -309,7 +310,9 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
             return PortalMpWriter(
                 ix, procs=procs, timeout=timeout, limitmb=WRITER_LIMIT_MB, codec=PortalCodec()
             )
-        return ix.writer(timeout=timeout, limitmb=WRITER_LIMIT_MB, codec=PortalCodec())
+        return PortalSegmentWriter(
+            ix, timeout=timeout, limitmb=WRITER_LIMIT_MB, codec=PortalCodec()
+        )
 
     def add_sections(self, writer: SegmentWriter, index: Any, sections: Iterable[Any]) -> int:
         """Hand ``sections`` to an open writer; return how many became documents."""

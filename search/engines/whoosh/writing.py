@@ -41,7 +41,26 @@ def warm_analyzers(schema: Any) -> None:
             list(field.process_text("预热 warm-up", mode="index"))
 
 
-class PortalMpWriter(MpWriter):
+class _BytesValues:
+    """A writer whose merges hand Whoosh's posting pool bytes values only.
+
+    An inlined posting list stored without its empty values (``_InlineTermInfo``) reads back
+    through Whoosh's ``ListMatcher``, whose value is then ``""``; the pool accepts bytes only.
+    """
+
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        add = self.pool.add
+        for fieldname, btext, docnum, weight, value in self._process_posts(
+            reader.iter_postings(), startdoc, docmap
+        ):
+            add((fieldname, btext, docnum, weight, value if value else b""))
+
+
+class PortalSegmentWriter(_BytesValues, SegmentWriter):
+    """Whoosh's single-process writer, with merges that keep values as bytes."""
+
+
+class PortalMpWriter(_BytesValues, MpWriter):
     """Whoosh's multi-process writer, made to fail loudly instead of hanging or losing documents.
 
     Whoosh's own ``MpWriter`` blocks for ever on its bounded job queue once its sub-processes
@@ -195,7 +214,15 @@ class _FieldWriter(W3FieldWriter):
         self._postwriter._terminfo = _InlineTermInfo()
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
-        super().add_postings(schema, _LengthCache(lengths) if lengths else None, items)
+        super().add_postings(schema, _LengthCache(lengths) if lengths else None, _valued(items))
+
+
+def _valued(items: Any) -> Any:
+    """Postings with ``b""`` for a missing value: an inlined posting list stored without its
+    empty values (``_InlineTermInfo``) reads back as ``None`` or ``""``, which Whoosh's
+    writer refuses when a merge copies the posting into a new segment."""
+    for fieldname, btext, docnum, weight, value in items:
+        yield fieldname, btext, docnum, weight, value if value else b""
 
 
 class _InlineTermInfo(W3TermInfo):
@@ -203,13 +230,16 @@ class _InlineTermInfo(W3TermInfo):
     its ``W3TermInfo`` lacks (inlining was never reached with the default limit of 1).
 
     Weights of 1.0 are left out (Whoosh's ``ListMatcher``, which reads inlined postings,
-    reads missing weights as 1.0); a format without values (``Existence``) gets an empty
-    value per posting, which a segment merge needs and pickling stores as one shared object.
+    reads missing weights as 1.0), and so are values when every one is empty (a format
+    without values, ``Existence``): pickled, the first ``b""`` alone costs some thirty bytes,
+    most of a rare term's entry. A merge reads such a posting's value as ``None``, which
+    ``_BytesValues`` and ``_valued`` turn back into ``b""``.
     """
 
     def set_inline(self, ids: Any, weights: Any, values: Any) -> None:
         weights = () if all(w == 1.0 for w in weights) else tuple(weights)
-        self.set_inlined(ids, weights, tuple(values) or (b"",) * len(ids))
+        values = () if not any(values) else tuple(values)
+        self.set_inlined(ids, weights, values)
 
 
 class _LengthCache:
