@@ -42,6 +42,7 @@ def provenance(run: dict) -> str:
     return (
         f"{corpus['releases']:,} releases, {corpus['sections']:,} sections, "
         f"{corpus['chars'] / 1e6:.1f} M characters ({text}); measured {run.get('date', '?')} "
+        f"at commit {run.get('commit', '?')} "
         f"on {machine.get('cpus', '?')} CPUs ({machine.get('cpu', '?')}), "
         f"{machine.get('memory_gb', '?')} GB, Python {machine.get('python', '?')}"
     )
@@ -142,6 +143,36 @@ def scaling_table(runs: dict[int, dict]) -> str:
     return "\n".join(lines)
 
 
+def sizing_table(runs: dict[int, dict], releases: int = 100_000) -> str:
+    """Disk and memory for a portal of ``releases``, extrapolated linearly from the largest run."""
+    size = max(runs)
+    run = runs[size]
+    corpus = run["corpus"]
+    per_release = corpus["chars"] / corpus["releases"]
+    chars = per_release * releases
+    scale = chars / corpus["chars"]
+    parts = run.get("index_parts") or {"whoosh": run["index_bytes"], "text_store": 0}
+    rows = [
+        ("characters", f"{chars / 1e9:.2f} G ({per_release:,.0f} a release, as in the run)"),
+        ("stored text, UTF-8", f"{run['text_bytes'] * scale / 1e9:.1f} GB"),
+        ("Whoosh index", f"{parts['whoosh'] * scale / 1e9:.1f} GB"),
+        ("segments' text files (mapped)", f"{parts['text_store'] * scale / 1e9:.1f} GB"),
+        (
+            "4 workers + master, PSS summed",
+            f"{run['workers_rss_mb']['pss_sum'] * scale / 1e3:.1f} GB",
+        ),
+    ]
+    lines = [
+        f"Extrapolated linearly from the {SIZES.get(size, f'{size:,}')} run "
+        f"({corpus['chars'] / 1e6:.0f} M characters, ×{scale:.1f}); not measured.",
+        "",
+        f"| {releases:,} releases | extrapolated |",
+        "|---|---|",
+    ]
+    lines += [f"| {label} | {value} |" for label, value in rows]
+    return "\n".join(lines)
+
+
 def _origin_cell(run: dict) -> str:
     origin = run.get("corpus_origin") or {}
     if not origin:
@@ -182,7 +213,10 @@ def render(folder: Path, base: Path) -> list[Path]:
             "summary": summary_table(runs[1000]),
             "peers": peers_table(runs[1000]),
         },
-        base / "docs" / "scaling.md": {"scaling": scaling_table(runs)},
+        base / "docs" / "scaling.md": {
+            "scaling": scaling_table(runs),
+            "sizing": sizing_table(runs),
+        },
     }
     changed = []
     for path, contents in blocks.items():

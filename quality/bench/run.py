@@ -23,6 +23,7 @@ from quality.bench.instance import Instance, folder_bytes
 from quality.bench.peers import answered, peers
 from quality.bench.queries import BenchQuery, load_queries, load_rows, truth
 from quality.bench.timing import percentiles, time_each
+from search.engines.whoosh.text_store import store_folder
 
 ROUNDS = 3
 #: gunicorn workers whose memory is measured together (the issue's serving set-up).
@@ -48,6 +49,7 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
         "rounds": ROUNDS,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
         "machine": machine(),
+        "commit": _commit(),
     }
 
     say(f"building the corpus ({releases} releases) …")
@@ -68,7 +70,7 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
     rebuilt = instance.manage("ensure_search_index")
     results["rebuild_s"] = round(rebuilt.seconds, 1)
     results["rebuild_rss_mb"] = round(rebuilt.rss_mb, 1)
-    results["index_bytes"] = folder_bytes(instance.index_dir)
+    whoosh_bytes = folder_bytes(instance.index_dir)
     results["corpus"] = _corpus_figures(instance.database)
     results["text_bytes"] = results["corpus"].pop("text_bytes")
 
@@ -79,6 +81,10 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
     results["warm_up_s"] = round(instance.start_server(workers=1), 2)
     try:
         results["first_query_ms"] = round(_first_query_ms(instance), 1)
+        # The segments' text files are written by the first process that loads them.
+        texts_bytes = folder_bytes(store_folder(instance.index_dir))
+        results["index_bytes"] = whoosh_bytes + texts_bytes
+        results["index_parts"] = {"whoosh": whoosh_bytes, "text_store": texts_bytes}
         say(f"querying the portal: {len(queries)} queries × {ROUNDS} rounds, API and page …")
         api = time_each(queries, lambda q: instance.api_search({"q": q.text}), ROUNDS)
         page = time_each(queries, lambda q: instance.get("/search/", {"q": q.text}), ROUNDS)
@@ -167,6 +173,21 @@ def probe(out: Path, port: int) -> None:
         json.dumps({"matches": matches, "publish_to_searchable_s": round(elapsed, 2)}),
         encoding="utf-8",
     )
+
+
+def _commit() -> str:
+    """The code measured: the checkout's commit, marked when it has uncommitted changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        command = ["git", *args]  # git from PATH, fixed arguments
+        done = subprocess.run(  # noqa: S603
+            command, cwd=settings.BASE_DIR, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def machine() -> dict:

@@ -56,15 +56,18 @@ class PhraseCheck:
     terms: tuple[str, ...]
     needle: str
     pattern: re.Pattern[str] | None  # only when a word unit at an end needs its boundary
+    raw_needle: bytes = b""  # the needle in UTF-8, for texts kept as bytes
 
     @classmethod
     def of(cls, phrase: Phrase) -> PhraseCheck:
         units = list(phrase.units)
         bounded = is_word_char(units[0][0]) or is_word_char(units[-1][-1])
+        needle = "".join(units)
         return cls(
             tuple(phrase_terms(units)),
-            "".join(units),
+            needle,
             phrase_pattern(units) if bounded else None,
+            needle.encode("utf-8"),
         )
 
     def count(self, text: str) -> int:
@@ -84,6 +87,20 @@ class PhraseCheck:
         if self.pattern is None:
             return self.needle in text
         return self.pattern.search(text) is not None
+
+    def counts_raw(self, texts: list[bytes]) -> list[int]:
+        """``counts`` of UTF-8 texts: on the bytes where no word boundary needs checking (a
+        UTF-8 byte match is a character match), else on the decoded text."""
+        if self.pattern is None:
+            needle = self.raw_needle
+            return [text.count(needle) for text in texts]
+        return [self.count(text.decode("utf-8")) for text in texts]
+
+    def found_raw(self, text: bytes) -> bool:
+        """``found`` on a UTF-8 text."""
+        if self.pattern is None:
+            return self.raw_needle in text
+        return self.pattern.search(text.decode("utf-8")) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from quality.bench.figures import peers_table, render, replace_block, scaling_table, summary_table
+from quality.bench.figures import (
+    peers_table,
+    render,
+    replace_block,
+    scaling_table,
+    sizing_table,
+    summary_table,
+)
 
 
 def run(releases: int, p95: float) -> dict:
@@ -20,6 +27,7 @@ def run(releases: int, p95: float) -> dict:
     return {
         "releases_requested": releases,
         "date": "2026-12-06 15:00 UTC",
+        "commit": "abc1234",
         "machine": {"cpus": 2, "cpu": "Test CPU", "python": "3.11.7", "memory_gb": 24.0},
         "corpus": {"releases": releases, "sections": releases * 27, "chars": releases * 15_000},
         "corpus_origin": {
@@ -62,7 +70,7 @@ def run(releases: int, p95: float) -> dict:
 def test_summary_names_corpus_date_and_machine_and_holds_figures_to_the_targets():
     text = summary_table(run(1000, 28.0))
     assert "1.1 M real + 13.9 M generated characters, 97% unique" in text
-    assert "measured 2026-12-06 15:00 UTC on 2 CPUs (Test CPU)" in text
+    assert "measured 2026-12-06 15:00 UTC at commit abc1234 on 2 CPUs (Test CPU)" in text
     assert "| API p50 / p95 / max (snippets, facets) | 9.0 / 28.0 / 120.0 ms | ≤ 30 |" in text
     assert "| 4 workers + master (PSS summed; RSS summed) | 1,400.0 MB; 1,600.0 MB |" in text
 
@@ -94,7 +102,11 @@ def test_render_rewrites_only_the_marked_blocks(tmp_path):
         encoding="utf-8",
     )
     scaling = tmp_path / "docs" / "scaling.md"
-    scaling.write_text("<!-- bench:scaling -->\n<!-- /bench:scaling -->\n", encoding="utf-8")
+    scaling.write_text(
+        "<!-- bench:scaling -->\n<!-- /bench:scaling -->\n"
+        "<!-- bench:sizing -->\n<!-- /bench:sizing -->\n",
+        encoding="utf-8",
+    )
 
     assert render(bench, tmp_path) == [readme, scaling]
 
@@ -102,6 +114,13 @@ def test_render_rewrites_only_the_marked_blocks(tmp_path):
     assert text.startswith("before\n<!-- bench:summary -->\n1,000 releases")
     assert "old" not in text and "\nmiddle\n" in text and text.endswith("after\n")
     assert render(bench, tmp_path) == []  # nothing new to write
+
+
+def test_sizing_is_labelled_an_extrapolation_from_the_largest_run():
+    text = sizing_table({1000: run(1000, 28.0), 10000: run(10000, 70.0)})
+    assert text.startswith("Extrapolated linearly from the 10× run (150 M characters, ×10.0)")
+    assert "| characters | 1.50 G (15,000 a release, as in the run) |" in text
+    assert "| 4 workers + master, PSS summed | 14.0 GB |" in text
 
 
 def test_a_page_without_its_markers_is_refused():

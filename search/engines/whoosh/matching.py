@@ -26,6 +26,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from search.core.plan import MATCH_COLUMNS, Match, PhraseCheck, Plan, in_one_sentence
+from search.engines.whoosh import text_store
+from search.engines.whoosh.text_store import TextColumn, open_column
 
 #: BM25's saturation and length normalisation, applied to whole phrases.
 K1 = 1.2
@@ -42,17 +44,20 @@ NUMBER_COLUMNS = ("section", "release", "day", "order")
 
 
 class SegmentData:
-    """One segment's columns as Python tuples, read on first use.
+    """One segment's columns, read on first use.
 
-    Texts are held decoded (the normalised text of every section: about two bytes a
-    character), so a phrase check is a C-level search instead of a decompression. Tuples of
-    strings and numbers drop out of the garbage collector's sight after its first pass; lists
-    of that size made every full collection, triggered by a busy query, walk all of them.
+    Keyword and number columns are Python tuples (they drop out of the garbage collector's
+    sight after its first pass; lists of that size made every full collection, triggered by a
+    busy query, walk all of them). Texts are mapped from the segment's text files
+    (``text_store``), shared by every process, so a phrase check is a C-level search on bytes
+    instead of a decompression, and no process holds a decoded copy of the library.
     """
 
-    def __init__(self, doc_count: int) -> None:
+    def __init__(self, path: str, segment_id: str, doc_count: int) -> None:
+        self.path = path
+        self.segment_id = segment_id
         self.doc_count = doc_count
-        self._columns: dict[str, tuple[Any, ...]] = {}
+        self._columns: dict[str, Any] = {}
         self.text_chars: dict[str, int] = {}
 
     def values(self, reader: Any, name: str) -> tuple[Any, ...]:
@@ -62,21 +67,22 @@ class SegmentData:
             column = self._columns[name] = _read_column(reader, name, self.doc_count)
         return column
 
-    def texts(self, reader: Any, name: str) -> tuple[str, ...]:
-        """A text column's normalised texts.
+    def texts(self, reader: Any, name: str) -> TextColumn:
+        """A text column's normalised texts, mapped from the segment's text file.
 
-        Decoded one value at a time: the whole column as bytes beside the whole column as text
-        would double the process's peak memory while a segment loads.
+        The first process to ask writes the file from the index's column, one value at a time.
         """
         column = self._columns.get(name)
         if column is None:
-            if reader.has_column(name):
-                raw = reader.column_reader(name, translate=False)
-                column = tuple((value or b"").decode("utf-8") for value in raw)
-            else:
-                column = ("",) * self.doc_count
+
+            def values() -> Any:
+                if not reader.has_column(name):
+                    return (b"",) * self.doc_count
+                return reader.column_reader(name, translate=False)
+
+            column = open_column(self.path, self.segment_id, name, values)
             self._columns[name] = column
-            self.text_chars[name] = sum(map(len, column))
+            self.text_chars[name] = column.total_chars
         return column
 
 
@@ -99,7 +105,7 @@ def segment_data(path: str, reader: Any) -> SegmentData:
     with _segments_lock:
         data = _segments.get(key)
         if data is None:
-            data = _segments[key] = SegmentData(reader.doc_count_all())
+            data = _segments[key] = SegmentData(path, key[1], reader.doc_count_all())
         return data
 
 
@@ -109,6 +115,7 @@ def keep_segments(path: str, segment_ids: Iterable[str]) -> None:
     with _segments_lock:
         for key in [k for k in _segments if k[0] == path and k[1] not in keep]:
             del _segments[key]
+    text_store.prune(path, keep)
 
 
 def forget(path: str | None = None) -> None:
@@ -180,7 +187,7 @@ def _match_leaf(
     docs = _passing_filters(reader, data, plan, sorted(candidates))
     texts = data.texts(reader, field)
     if plan.excluded:
-        docs = [d for d in docs if not any(c.found(texts[d]) for c in plan.excluded)]
+        docs = [d for d in docs if not any(c.found_raw(texts.raw(d)) for c in plan.excluded)]
     docs, scores = _scores(docs, texts, plan, idf, average)
     if not docs:
         return []
@@ -233,29 +240,33 @@ def _passing_filters(reader: Any, data: SegmentData, plan: Plan, docs: list[int]
 
 def _scores(
     docs: list[int],
-    texts: tuple[str, ...],
+    texts: TextColumn,
     plan: Plan,
     idf: dict[PhraseCheck, float],
     average: float,
 ) -> tuple[list[int], list[float]]:
     """The documents where every group has a phrase (in one sentence, if asked), with their
     BM25 over the phrases found: ``idf · n(k1+1) / (n + k1(1 − b + b·len/avg))``."""
-    chosen = [texts[d] for d in docs]
-    norms = [K1 * (1 - B + B * len(text) / average) for text in chosen]
+    chosen = texts.pick_raw(docs)
+    length = texts.length
+    norms = [K1 * (1 - B + B * length(d) / average) for d in docs]
     scores = [0.0] * len(docs)
     keep = [True] * len(docs)
     for group in plan.groups:
         matched = [False] * len(docs)
         for check in group:
             weight = idf[check] * (K1 + 1)
-            counts = check.counts(chosen)
+            counts = check.counts_raw(chosen)
             for i, n in enumerate(counts):
                 if n:
                     matched[i] = True
                     scores[i] += weight * n / (n + norms[i])
         keep = [k and m for k, m in zip(keep, matched, strict=True)]
     if plan.same_sentence:
-        keep = [k and in_one_sentence(t, plan.groups) for k, t in zip(keep, chosen, strict=True)]
+        keep = [
+            k and in_one_sentence(t.decode("utf-8"), plan.groups)
+            for k, t in zip(keep, chosen, strict=True)
+        ]
     kept = [i for i, k in enumerate(keep) if k]
     return [docs[i] for i in kept], [scores[i] for i in kept]
 

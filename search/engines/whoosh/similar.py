@@ -73,7 +73,7 @@ def more_like(path: str, searcher: Any, text: str, exclude_section: int) -> list
         for doc, score in scores.items():
             if status[doc] != "published" or sections[doc] == exclude_section:
                 continue
-            damped = score / (1.0 + math.log1p(len(texts[doc]) / 200))
+            damped = score / (1.0 + math.log1p(texts.length(doc) / 200))
             found.append(Similar(sections[doc], releases[doc], regions[doc], damped))
     found.sort(key=lambda s: -s.score)
     return found
