@@ -43,3 +43,18 @@ def test_a_merge_copies_inlined_postings_whose_values_were_left_out():
             for word in ("甲乙", "丙丁", "戊己")
         }
     assert {word: len(keys) for word, keys in found.items()} == {"甲乙": 3, "丙丁": 2, "戊己": 2}
+
+
+def test_segments_are_plain_files_that_every_worker_reads_through_the_page_cache(db, seeds):
+    """Whoosh copies a compound segment's parts into each process's memory (``BytesIO``)."""
+    from haystack import connections
+
+    from search.engines.whoosh.storage import live_dir
+    from search.indexing.rebuild import rebuild_all
+    from search.indexing.sync import sync_releases
+
+    rebuild_all(procs=1)
+    sync_releases([seeds["000"].pk])
+    folder = live_dir(connections["default"].get_backend().path)
+    assert not list(folder.glob("*.seg")), "no compound segment"
+    assert list(folder.glob("*.trm")), "term dictionaries as plain files"

@@ -305,14 +305,17 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
         return storage.acquire(self.path, take, lambda writer: writer.cancel(), wait=wait)
 
     def _new_writer(self, ix: Any, procs: int, timeout: float = 0.0) -> SegmentWriter:
+        """A writer of plain (not compound) segment files.
+
+        Whoosh reads a compound segment's parts into private buffers (``BytesIO``), so every
+        process held its own copy of each term dictionary and posting file; plain files are
+        read through the page cache, which all workers share.
+        """
+        options = {"timeout": timeout, "limitmb": WRITER_LIMIT_MB, "compound": False}
         if procs > 1:
             warm_analyzers(ix.schema)  # loaded once here, inherited by the forked sub-processes
-            return PortalMpWriter(
-                ix, procs=procs, timeout=timeout, limitmb=WRITER_LIMIT_MB, codec=PortalCodec()
-            )
-        return PortalSegmentWriter(
-            ix, timeout=timeout, limitmb=WRITER_LIMIT_MB, codec=PortalCodec()
-        )
+            return PortalMpWriter(ix, procs=procs, codec=PortalCodec(), **options)
+        return PortalSegmentWriter(ix, codec=PortalCodec(), **options)
 
     def add_sections(self, writer: SegmentWriter, index: Any, sections: Iterable[Any]) -> int:
         """Hand ``sections`` to an open writer; return how many became documents."""

@@ -87,11 +87,19 @@ class SegmentData:
 
 
 def _read_column(reader: Any, name: str, count: int) -> tuple[Any, ...]:
+    """A column as a tuple, each distinct value one shared object.
+
+    The column reader makes a new object per section: a region code or a kind repeated over
+    a hundred thousand sections cost a hundred thousand strings in every process.
+    """
     number = name in NUMBER_COLUMNS
     if not reader.has_column(name):
         return (0 if number else "",) * count
     values = reader.column_reader(name)
-    return tuple(int(v or 0) for v in values) if number else tuple(v or "" for v in values)
+    shared: dict[Any, Any] = {}
+    if number:
+        return tuple(shared.setdefault(n, n) for n in (int(v or 0) for v in values))
+    return tuple(shared.setdefault(v, v) for v in (v or "" for v in values))
 
 
 #: Per index path and segment id: the segment's loaded columns.
