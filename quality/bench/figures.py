@@ -57,7 +57,8 @@ def _target(run: dict, keys: str) -> str:
         goal = targets(run).get(key)
         if goal is not None:
             op, limit = goal
-            label = key.rsplit("_", 1)[-1] + " " if key.split("_")[-1] in LABELLED else ""
+            figure = key.rsplit("_", 1)[-1]
+            label = f"{figure} " if figure in LABELLED else ""
             shown.append(f"{label}{'≥' if op == '>=' else '≤'} {limit:,g}")
     return ", ".join(shown)
 

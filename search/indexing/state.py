@@ -52,11 +52,6 @@ def record_rebuilt() -> None:
     Release.objects.update(indexed_sections=Coalesce(Subquery(total), Value(0)))
 
 
-def indexed_section_count(release_id: int, alias: str = "default") -> int:
-    """How many of the release's sections the engine holds now (asked, not recorded)."""
-    return backend_for(alias).release_document_count(release_id)
-
-
 @dataclass(frozen=True, slots=True)
 class IndexState:
     """How the index compares with the database and with the current code."""

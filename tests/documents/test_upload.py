@@ -22,7 +22,7 @@ from django.core.management import call_command
 from documents import staging
 from documents.models import Region, Release
 from documents.script import to_traditional
-from search.indexing.state import indexed_section_count
+from search.engines import backend_for
 from tests.conftest import CORPUS_FILE, seed_text
 from tests.documents.bad_inputs import bad_inputs, media_files, snapshot
 from tests.documents.test_formats import html_page
@@ -130,7 +130,7 @@ def test_publishing_from_the_preview_stores_the_original_and_makes_it_searchable
         # response; the browser test checks the "searchable after N seconds" message.)
         messages = [str(m) for m in response.context["messages"]]
         assert any(m.startswith("已发布“呼和浩特市") for m in messages), messages
-        assert indexed_section_count(release.pk) == release.sections.count()
+        assert backend_for().release_document_count(release.pk) == release.sections.count()
         release.refresh_from_db()
         assert release.indexed_at is not None and not release.index_error
         forget_searchers()
@@ -183,7 +183,7 @@ def test_draft_is_neither_searchable_nor_public(
         with committing(django_capture_on_commit_callbacks):
             staff_client.post(url, {**values, "action": "draft"})
         release = Release.objects.get(original_name="draft.txt")
-        assert indexed_section_count(release.pk) == 0
+        assert backend_for().release_document_count(release.pk) == 0
         client.logout()
         assert client.get(release.get_absolute_url()).status_code == 404
     finally:

@@ -69,3 +69,20 @@ def test_counts_on_bytes_equal_counts_on_text():
         assert phrase.counts_raw(raw) == phrase.counts(texts), query
         assert [phrase.found_raw(r) for r in raw] == [phrase.found(t) for t in texts], query
     assert check("5g").counts_raw(raw)[3] == 1  # not inside 15g
+
+
+def test_every_count_of_texts_reads_back_aligned(tmp_path):
+    for count in range(4):
+        path = tmp_path / f"n{count}"
+        write_column(path, [f"第{n}段".encode() for n in range(count)])
+        column = TextColumn(path)
+        assert [column[d] for d in range(len(column))] == [f"第{n}段" for n in range(count)]
+        assert path.stat().st_size % 8 == 0
+
+
+def test_a_file_of_another_layout_is_written_again(tmp_path):
+    index = tmp_path / "index"
+    path = column_path(index, "seg", "text")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PTEXT01\n" + b"\0" * 16)
+    assert open_column(index, "seg", "text", lambda: [b"abc"])[0] == "abc"

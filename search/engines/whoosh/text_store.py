@@ -9,22 +9,24 @@ workers read them. Phrases without a word boundary to check are counted on the b
 (UTF-8 is self-synchronising, so a byte match is a character match); the rest decode only
 the candidates they look at.
 
-File layout: ``MAGIC``, the section count ``n`` (u64), ``n + 1`` byte offsets (u64), ``n``
-character lengths (u32), then the texts. Segments never change, so neither does the file; it
-is written under a temporary name and renamed into place, so a reader never sees half of one.
+File layout, written in one pass: ``MAGIC``, the texts, zero padding to a multiple of eight
+bytes, ``n + 1`` byte offsets into the texts (u64), ``n`` character lengths (u32) padded to
+eight bytes, and the section count ``n`` (u64) last. Numbers are in this machine's byte order:
+the file is a cache beside the index, rebuilt from it, never copied between machines.
+Segments never change, so neither does the file; it is written under a temporary name and
+renamed into place, so a reader never sees half of one.
 """
 
 from __future__ import annotations
 
 import mmap
 import os
-import struct
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-MAGIC = b"PTEXT01\n"
-_COUNT = struct.Struct("<Q")
+MAGIC = b"PTEXT02\n"
 #: Per index path: the folder the texts of its segments are kept in.
 FOLDER_SUFFIX = ".texts"
 
@@ -37,13 +39,13 @@ class TextColumn:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         if self._map[: len(MAGIC)] != MAGIC:
             raise ValueError(f"{path} is not a text store")
-        (count,) = _COUNT.unpack_from(self._map, len(MAGIC))
-        start = len(MAGIC) + _COUNT.size
         view = memoryview(self._map)
-        self._offsets = view[start : start + 8 * (count + 1)].cast("Q")
-        start += 8 * (count + 1)
-        self._lengths = view[start : start + 4 * count].cast("I")
-        self._base = start + 4 * count
+        count = view[-8:].cast("Q")[0]
+        lengths_at = len(view) - 8 - _padding(count) - 4 * count
+        offsets_at = lengths_at - 8 * (count + 1)
+        self._offsets = view[offsets_at:lengths_at].cast("Q")
+        self._lengths = view[lengths_at : lengths_at + 4 * count].cast("I")
+        self._base = len(MAGIC)
         self._count = count
         self.total_chars = sum(self._lengths)
 
@@ -81,8 +83,12 @@ def column_path(index_path: str | Path, segment_id: str, name: str) -> Path:
 def open_column(index_path: str | Path, segment_id: str, name: str, texts: Any) -> TextColumn:
     """The mapped column, written first from ``texts()`` (UTF-8 bytes per section) if needed."""
     path = column_path(index_path, segment_id, name)
-    if not path.exists():
-        write_column(path, texts())
+    if path.exists():
+        try:
+            return TextColumn(path)
+        except ValueError:  # written by an earlier layout: write it again
+            pass
+    write_column(path, texts())
     return TextColumn(path)
 
 
@@ -90,25 +96,28 @@ def write_column(path: Path, values: Iterable[bytes | None]) -> None:
     """Write a column file from each section's UTF-8 text, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    offsets, lengths, blob = [0], [], temporary.with_suffix(".blob")
+    offsets, lengths = array("Q", [0]), array("I")
     try:
-        with blob.open("wb") as out:
+        with temporary.open("wb") as out:
+            out.write(MAGIC)
             for value in values:
                 value = value or b""
                 out.write(value)
                 offsets.append(offsets[-1] + len(value))
                 lengths.append(len(value.decode("utf-8")))
-        with temporary.open("wb") as out, blob.open("rb") as texts:
-            out.write(MAGIC)
-            out.write(_COUNT.pack(len(lengths)))
-            out.write(struct.pack(f"<{len(offsets)}Q", *offsets))
-            out.write(struct.pack(f"<{len(lengths)}I", *lengths))
-            while chunk := texts.read(1 << 20):
-                out.write(chunk)
+            out.write(b"\0" * (-(len(MAGIC) + offsets[-1]) % 8))
+            offsets.tofile(out)
+            lengths.tofile(out)
+            out.write(b"\0" * _padding(len(lengths)))
+            array("Q", [len(lengths)]).tofile(out)
         temporary.replace(path)
     finally:
-        blob.unlink(missing_ok=True)
         temporary.unlink(missing_ok=True)
+
+
+def _padding(count: int) -> int:
+    """Zero bytes after ``count`` u32 lengths, so the count after them is 8-byte aligned."""
+    return 4 * (count % 2)
 
 
 def prune(index_path: str | Path, keep: Iterable[str]) -> None:
