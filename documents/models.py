@@ -335,6 +335,16 @@ class Figure(models.Model):
     value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6)
     unit = models.CharField(_("单位"), max_length=16, db_index=True)
     kind = models.CharField(_("类别"), max_length=12)
+    measure = models.CharField(
+        _("度量"),
+        max_length=16,
+        blank=True,
+        db_index=True,
+        help_text=_("所属度量（办理时限、环节数……），见 documents/figures/measures.py"),
+    )
+    certain = models.BooleanField(
+        _("度量确定"), default=False, help_text=_("原文点明了度量；不确定的数字不画入图表")
+    )
     text = models.CharField(_("原文"), max_length=64)
     qualifier = models.CharField(_("限定"), max_length=32, blank=True)
     subject = models.CharField(_("指标"), max_length=120, blank=True)

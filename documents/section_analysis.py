@@ -30,7 +30,7 @@ from documents.models import Figure, Release, Section, Topic
 from documents.topics import Mention, thesaurus, thesaurus_path
 
 #: Bump when the figure rules change in a way stored figures should follow.
-FIGURE_RULES = "3"
+FIGURE_RULES = "4"
 _CLAUSE_MARKS = frozenset("，,；;：:")
 #: How far into an earlier clause its subject (the topic it lends a figure) may start.
 HEAD_CHARS = 8
@@ -224,6 +224,8 @@ def _figure_row(release: Release, section: Section, found: ExtractedFigure) -> F
         value=found.value.quantize(Decimal("0.000001")),
         unit=found.unit[:16],
         kind=found.kind[:12],
+        measure=found.measure,
+        certain=found.certain,
         text=found.text[:64],
         qualifier=found.qualifier[:32],
         subject=found.subject[:120],

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
 
+from documents.figures.measures import Reading, measure_of
 from documents.figures.numerals import DIGITS, NUMERAL_CHARS, parse_chinese_number
 from documents.figures.units import DURATION, MAGNITUDES, PERCENT, VARIANTS, Unit
 from documents.script import to_simplified
@@ -44,6 +45,8 @@ class Figure:
     sentence_end: int
     before: str
     after: str
+    measure: str  # a code of ``documents.figures.measures.MEASURES``
+    certain: bool  # the text said what the figure measures (else its unit's fallback)
 
 
 def _words(spaced: str) -> tuple[str, ...]:
@@ -77,6 +80,8 @@ _DAY_VERBS = _words(
     "压缩至 压缩到 压缩为 缩短至 缩短到 缩短为 压减至 压减到 缩减至 控制在 减至 降至 压至 缩至 "
     "用时 仅用 仅需 只需 需要 需 用了 历时 耗时 不超过 超过 平均"
 )
+_YEAR_VERBS = _words("连续 用了 再用 用 历时 为期 满 持续 长达 免征 延长至 延长到 缩短至 花了")
+_YEAR_AFTER = _words("多时间 时间 的时间 以内 之内 内")
 _SINGLE_BAD_BEFORE = frozenset("每前后同这那当某哪第上下头末整个一二三四五六七八九十两多")
 _VAGUE_BEFORE = frozenset("几数若")
 _PRE_QUALIFIERS = {
@@ -125,6 +130,8 @@ _PERIOD = re.compile(
 )
 # 比上年增长, 较2019年, 与去年同期相比: a year there is the baseline of a comparison.
 _BASELINE_BEFORE = frozenset("比较与同和于")
+# Between two figures of one list (9.66%和13.14%, 50%、75%): they measure the same thing.
+_LIST_JOIN = re.compile(r"\s*(?:和|及|与|、|,|，|以及)?\s*")
 
 _SENTENCE_END = re.compile(r"[。!?;\n\r][”’」』)]*")
 _QUOTE_MARK = re.compile(r"[“”‘’「」『』\"《》\n]")
@@ -189,6 +196,16 @@ def extract_figures(text: str) -> list[Figure]:
             group = []
         group.append(d)
     doc.describe(group)
+    readings: list[Reading] = []
+    for i, d in enumerate(drafts):
+        prev = drafts[i - 1] if i else None
+        listed = (
+            prev is not None
+            and prev.sentence == d.sentence
+            and prev.kind == d.kind
+            and _LIST_JOIN.fullmatch(doc.f[prev.qual_end : d.pre_start]) is not None
+        )
+        readings.append(doc.reading(d, readings[-1] if listed else None))
     return [
         Figure(
             value=d.value,
@@ -198,15 +215,17 @@ def extract_figures(text: str) -> list[Figure]:
             start=d.start,
             end=d.end,
             qualifier=" ".join(d.qualifiers),
-            subject=d.subject,
+            subject=d.subject or _counted_noun(text, d, reading),
             period=d.period,
             sentence=text[d.sentence[0] : d.sentence[1]],
             sentence_start=d.sentence[0],
             sentence_end=d.sentence[1],
             before=d.before,
             after=d.after,
+            measure=reading.measure,
+            certain=reading.certain,
         )
-        for d in drafts
+        for d, reading in zip(drafts, readings, strict=True)
     ]
 
 
@@ -314,10 +333,16 @@ class _Doc:
             return False
         if unit.date_like and not self._day_duration(start, end):
             return False
+        if unit.year_like and not self._year_duration(m, start, end):
+            return False
         if chinese and written < 2:
             if unit.kind != DURATION or prev in _SINGLE_BAD_BEFORE:
                 return False  # 一件事, 一次办, 两个维护, 每一天, 一个半小时
-            if nxt and nxt not in _BOUNDARY and not f.startswith(_DONE_AFTER, end):
+            if (
+                nxt
+                and nxt not in _BOUNDARY
+                and not (unit.year_like or f.startswith(_DONE_AFTER, end))
+            ):
                 return False  # 一日三餐
         return True
 
@@ -349,6 +374,17 @@ class _Doc:
             return False
         return f[max(0, start - 4) : start].endswith(_DAY_VERBS)
 
+    def _year_duration(self, m: re.Match[str], start: int, end: int) -> bool:
+        """年 counts years only after 连续 / 用 / 为期 … or before 时间 / 以内: 连续3年, 用3年多
+        时间, 两年内; never a calendar year (2023年, 二〇二三年) or a period (近三年, 三年来)."""
+        number = m.group("ar") or ""
+        if len(number) >= 3 or (not number and len(m.group()) > 2):
+            return False
+        f = self.f
+        if f[max(0, start - 3) : start].endswith(_YEAR_VERBS):
+            return True
+        return f.startswith(_YEAR_AFTER, end)
+
     def _overlaps_period(self, start: int, end: int) -> bool:
         i = bisect_right(self.period_starts, end - 1) - 1
         return i >= 0 and self.periods[i][1] > start
@@ -366,6 +402,18 @@ class _Doc:
         for d in group:
             if not d.after:
                 _link_basis(self, d, group)
+
+    def reading(self, d: _Draft, listed_with: Reading | None) -> Reading:
+        """What ``d`` measures, from its subject, its clause and the words right after it."""
+        f = self.f
+        return measure_of(
+            d.unit,
+            d.kind,
+            to_simplified(d.subject),
+            f[d.sentence[0] : d.pre_start],
+            f[d.end : min(d.end + 12, d.sentence[1])],
+            listed_with,
+        )
 
     def _period(self, d: _Draft) -> str:
         """The nearest time expression before the figure in its sentence, else the first after."""
@@ -396,6 +444,11 @@ class _Doc:
         orig.append(self.text[pos:b])
         fold.append(self.f[pos:b])
         return "".join(orig), "".join(fold)
+
+
+def _counted_noun(text: str, d: _Draft, reading: Reading) -> str:
+    """What a count without a subject counts, as the words after it say (1899户企业 → 企业)."""
+    return _strip_ends(text[d.end : d.end + reading.noun], text[d.end : d.end + reading.noun])[0]
 
 
 def _number_value(m: re.Match[str], number: str) -> Decimal | None:
@@ -564,6 +617,8 @@ _HEAD_STOP = re.compile(
     r"|以(?![上下内来及外后前往])|\d"
 )
 _CLAUSE_MARKS = ",，:"
+_MEASURE_WORDS = re.compile(r"环节|材料|时限|时间|用时|次数|费用|成本|事项|比例|比重|率$")
+_MERGED_INTO = re.compile(r"(?:合并|整合|归并|精简|简化|压减|压缩|减少|优化)(?:为|成)")
 _AND = ("和", "及", "与")
 _END_PUNCT = frozenset(" \t\u3000,，、:;●■◆▲·—-")
 _OPEN_MARKS = "“‘「『(《【"
@@ -591,6 +646,12 @@ def _subject(doc: _Doc, d: _Draft, earlier: list[_Draft]) -> str:
         seg_start = previous.qual_end
         if seg_start >= d.pre_start or f[seg_start : d.pre_start].endswith(_AND):
             return previous.subject  # 6.1万余次7.5万件, 485个…和60个: one subject
+    merged = _MERGED_INTO.search(f, clause_start, d.pre_start)
+    if merged and not follows:
+        # 把企业开办全流程合并为营业执照申领、……、涉税办理2个环节: the process, not its last step.
+        head = _head(doc, clause_start, merged.start(), earlier, need_verb=False)
+        if head:
+            return _short(head)
     subject, subject_fold = _trim(*doc.pieces(seg_start, d.pre_start))
     if follows and 0 < len(subject) <= 2 and previous.subject:
         return _short(f"{previous.subject} {subject}")  # 连续25个月保持30%以上
@@ -604,11 +665,18 @@ def _subject(doc: _Doc, d: _Draft, earlier: list[_Draft]) -> str:
         return _short(subject)
     if attributive and d.kind not in (DURATION, PERCENT):
         return subject  # 1899户企业: the counted noun follows; the clause before is elsewhere
-    head = _head(doc, clause_start, item_start, earlier, need_verb=True)
+    # The clause's head: before the list item (…、B10项), or before the figure this one follows
+    # (经营主体同比增长7.1%达到14.77万户).
+    head_end = d.pre_start if follows and item_start == clause_start else item_start
+    head = _head(doc, clause_start, head_end, earlier, need_verb=True)
     if not head and clause_start > ss:
         end = clause_start - 1
         prev_start = max(ss, *(f.rfind(ch, ss, end) + 1 for ch in _CLAUSE_MARKS))
-        head = _head(doc, prev_start, end, earlier, need_verb=False)
+        # 企业开办全流程合并为…2个环节，全程网办、一日办结: the same process lends its head. A
+        # clause whose figure names a measure (环节优化至2个) is another statement, not a head.
+        stated = [e for e in earlier if prev_start <= e.start < end]
+        if not stated or not _MEASURE_WORDS.search(to_simplified(stated[-1].subject)):
+            head = _head(doc, prev_start, end, earlier, need_verb=False)
     return _short(f"{head} {subject}".strip())
 
 

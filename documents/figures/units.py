@@ -6,7 +6,8 @@ always states a quantity. 年 is absent (years), 月 is absent (dates; 个月 is
 duration only in the contexts the extractor checks. ``blocked`` lists the characters that, right
 after the unit, turn it into part of another word (``5部门``, ``10项目``, ``1日元旦``).
 Variants are matched on the folded (Simplified, half-width) text; the Traditional spellings are
-listed too for lines the folding had to leave as written.
+listed too for lines the folding had to leave as written. 年 is listed for lengths of time
+(连续3年, 用3年多时间) and checked like 日: a year (2023年) or a period (近三年) is never one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Unit:
     scalable: bool = True  # takes 万 / 亿 / 万亿 … in front (万元, 1.5万件)
     blocked: str = ""  # next characters that make the unit part of another word
     date_like: bool = False  # 日: a duration only when the context says so
+    year_like: bool = False  # 年: a length of time only when the context says so
 
 
 def _u(canonical: str, kind: str, *variants: str, scalable: bool = True, blocked: str = "") -> Unit:
@@ -44,6 +46,7 @@ UNITS: tuple[Unit, ...] = (
     _u("个工作日", DURATION, "工作日", "個工作日", scalable=False),
     _u("分钟", DURATION, "分鐘", scalable=False),
     _u("个月", DURATION, "個月", scalable=False),
+    Unit("年", DURATION, ("年",), scalable=False, year_like=True),
     _u("个季度", DURATION, "個季度", scalable=False),
     # percentages
     _u("%", PERCENT, "％", scalable=False),
@@ -70,6 +73,10 @@ UNITS: tuple[Unit, ...] = (
     _u("场次", COUNT, "場次"),
     _u("场", COUNT, "場", blocked="所景地馆館合面"),
     _u("批次", COUNT),
+    _u("轮次", COUNT, "輪次"),
+    _u("期", COUNT, blocked="间間限末初待望货貨刊满滿内內中"),
+    _u("列", COUNT, blocked="入为為车車出举舉表明席"),
+    _u("处", COUNT, "處", blocked="理置罚罰长長室级級分于於在事"),
     _u("批", COUNT, blocked="准复復示评評"),
     _u("座", COUNT, blocked="谈談"),
     _u("所", COUNT, blocked="有在以属屬得谓謂"),
