@@ -1,10 +1,10 @@
 """Horizontal bar charts as plain geometry, drawn by a template as inline SVG.
 
 The portal's Content-Security-Policy allows no inline script or style, and a chart of a dozen
-figures needs neither: the server computes every bar's place and length, the template writes
-``<rect>`` and ``<text>`` elements, and the stylesheet colours them. Only figures with the same
-unit share a chart: 2.5 小时 and 0.5 天 are not drawn on one axis, since a "day" in these
-documents may be a working day.
+figures needs neither: the server computes every row's place and every bar's length, the
+template writes ``<rect>`` and ``<text>`` elements, and the stylesheet colours them — one colour
+per region for the whole page, so a legend can say which is which. A region with no figure for
+the chart's measure keeps its row, saying so, instead of disappearing.
 """
 
 from __future__ import annotations
@@ -13,23 +13,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 WIDTH = 720
-LABEL_WIDTH = 300
-VALUE_WIDTH = 110
-ROW_HEIGHT = 28
+LABEL_WIDTH = 250
+VALUE_WIDTH = 190
+ROW_HEIGHT = 26
 BAR_HEIGHT = 18
-TOP = 8
+TOP = 6
 
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One figure: who and what (label), the value drawn, the figure as written, its link."""
+    """One row: the region (``group``) and what it says (``label``), the value drawn (in the
+    measure's base unit), the value shown, its link. ``value is None``: the region has no
+    figure for this measure."""
 
     label: str
-    detail: str
-    value: Decimal
+    value: Decimal | None
     text: str
     url: str
-    group: str
+    group: int
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +43,12 @@ class DrawnBar:
     length: int
     text_y: int
     value_x: int
-    group_index: int
 
 
 @dataclass(frozen=True, slots=True)
 class Chart:
-    """Bars sharing one unit, scaled to the largest value."""
+    """Rows on one axis from zero to the largest value."""
 
-    unit: str
     bars: tuple[DrawnBar, ...]
     width: int
     height: int
@@ -59,16 +59,16 @@ class Chart:
         return self.label_width + 8
 
 
-def bar_chart(unit: str, bars: list[Bar]) -> Chart:
+def bar_chart(bars: list[Bar]) -> Chart:
     """Lay out ``bars`` (in the order given) on one axis from zero to the largest value."""
-    largest = max((bar.value for bar in bars), default=Decimal(0))
+    largest = max((bar.value for bar in bars if bar.value is not None), default=Decimal(0))
     room = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 16
-    groups = tuple(dict.fromkeys(bar.group for bar in bars))
     drawn = []
     for row, bar in enumerate(bars):
         y = TOP + row * ROW_HEIGHT
-        share = (bar.value / largest) if largest > 0 else Decimal(0)
-        length = max(2, int(share * room)) if bar.value > 0 else 0
+        value = bar.value or Decimal(0)
+        share = (value / largest) if largest > 0 else Decimal(0)
+        length = max(2, int(share * room)) if value > 0 else 0
         drawn.append(
             DrawnBar(
                 bar,
@@ -76,11 +76,9 @@ def bar_chart(unit: str, bars: list[Bar]) -> Chart:
                 length=length,
                 text_y=y + BAR_HEIGHT - 4,
                 value_x=LABEL_WIDTH + 8 + length + 6,
-                group_index=groups.index(bar.group),
             )
         )
     return Chart(
-        unit=unit,
         bars=tuple(drawn),
         width=WIDTH,
         height=TOP * 2 + len(bars) * ROW_HEIGHT,

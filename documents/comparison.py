@@ -1,9 +1,11 @@
-"""Compare regions on one topic: their sections, their figures, charts where units agree.
+"""Compare regions on one topic: their sections, their figures per measure, a glance table.
 
 A reader asks "how long does it take to open a business in 金昌 versus 张掖?"; the answer is a
-column per region with what each release says on the topic (newest first, dated) and every
-figure about it with the sentence it comes from, plus a bar chart for each unit that at least
-two figures share. The same rows are exported as CSV.
+column per region with what each release says on the topic (newest first, dated), one chart per
+measure with every region in it (``documents.measure_charts``: 2.5 小时, 0.5 天 and 2 个工作日 on
+one axis of working days), and an "at a glance" table of each region's headline figures. The
+same rows are exported as CSV. One region can be compared with itself over the years
+(``over=year``): its releases of each year form a column.
 """
 
 from __future__ import annotations
@@ -11,22 +13,27 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from documents.charts import Bar, Chart, bar_chart
+from documents.figures.measures import BY_CODE, Measure
+from documents.measure_charts import (
+    GlanceRow,
+    MeasureChart,
+    by_measure,
+    chartable,
+    glance,
+    measure_charts,
+)
 from documents.models import Figure, Region, Release, Section, Topic
 from documents.script import fold
 from documents.selectors import find_regions
 from documents.topic_selectors import published_in, topic_figures, topic_sections
 from documents.topics import thesaurus
 
-#: At most this many regions side by side.
+#: At most this many regions (or years) side by side: one colour each on the page.
 MAX_REGIONS = 6
-#: At most this many charts (units), the ones most regions share first.
-MAX_CHARTS = 4
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 #: Bounds written right after or before a figure, longest first (matched on folded text).
 _TRAILING = ("以内", "之内", "以上", "以下", "左右", "内")
@@ -46,10 +53,16 @@ class ReleaseOnTopic:
 
 @dataclass(slots=True)
 class RegionColumn:
-    """A region's side of the comparison."""
+    """A region's side of the comparison (or one year of it), with its colour on the page."""
 
     region: Region
     releases: list[ReleaseOnTopic] = field(default_factory=list)
+    colour: int = 0
+    year: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.region.name} {self.year}" if self.year else self.region.name
 
     @property
     def figures(self) -> list[Figure]:
@@ -66,8 +79,21 @@ class Comparison:
 
     topic: Topic
     columns: list[RegionColumn]
-    charts: list[Chart]
+    charts: list[MeasureChart]
+    glance_measures: list[Measure]
+    glance_rows: list[GlanceRow]
     notes: list[str]
+
+    @property
+    def over_time(self) -> bool:
+        return any(c.year for c in self.columns)
+
+    def in_glance(self, figure: Figure) -> bool:
+        return any(
+            cell is not None and figure in cell.sources
+            for row in self.glance_rows
+            for cell in row.cells
+        )
 
 
 def read_regions(value: str) -> tuple[list[Region], list[str]]:
@@ -99,10 +125,32 @@ def read_regions(value: str) -> tuple[list[Region], list[str]]:
     return regions, notes
 
 
-def compare(topic: Topic, regions: list[Region], notes: list[str] | None = None) -> Comparison:
-    """Each region's releases, sections and figures on ``topic``, and the charts."""
-    columns = [_column(topic, region) for region in regions]
-    return Comparison(topic, columns, _charts(columns), list(notes or []))
+def compare(
+    topic: Topic, regions: list[Region], notes: list[str] | None = None, *, over_time: bool = False
+) -> Comparison:
+    """Each region's releases, sections and figures on ``topic``, the charts and the glance
+    table; with ``over_time`` and one region, a column per year of its releases."""
+    notes = list(notes or [])
+    if over_time and len(regions) == 1:
+        columns = _columns_by_year(topic, regions[0])
+        if len(columns) > MAX_REGIONS:
+            notes.append(_("只比较最近 %(n)d 年。") % {"n": MAX_REGIONS})
+            columns = columns[:MAX_REGIONS]
+        columns.reverse()  # oldest first, as a reader reads a time series
+    else:
+        columns = [_column(topic, region) for region in regions]
+    for colour, column in enumerate(columns):
+        column.colour = colour
+    per_region = [by_measure(column.figures) for column in columns]
+    glance_measures, glance_rows = glance(columns, per_region)
+    return Comparison(
+        topic,
+        columns,
+        measure_charts(columns, per_region),
+        glance_measures,
+        glance_rows,
+        notes,
+    )
 
 
 def _column(topic: Topic, region: Region) -> RegionColumn:
@@ -121,32 +169,17 @@ def _column(topic: Topic, region: Region) -> RegionColumn:
     return RegionColumn(region, releases)
 
 
-def _charts(columns: list[RegionColumn]) -> list[Chart]:
-    by_unit: dict[str, list[tuple[RegionColumn, Figure]]] = defaultdict(list)
-    for column in columns:
-        for figure in column.figures:
-            # A value something was reduced *from* is not where things stand: not charted.
-            if not figure.after:
-                by_unit[figure.unit].append((column, figure))
-    ranked = sorted(
-        (items for items in by_unit.values() if len(items) >= 2),
-        key=lambda items: (-len({c.region.pk for c, _f in items}), -len(items)),
-    )
-    charts = []
-    for items in ranked[:MAX_CHARTS]:
-        bars = [
-            Bar(
-                label=column.region.name,
-                detail=figure.subject or figure.sentence[:30],
-                value=figure.value,
-                text=figure_label(figure),
-                url=figure.get_absolute_url(),
-                group=column.region.name,
-            )
-            for column, figure in items
-        ]
-        charts.append(bar_chart(items[0][1].unit, bars))
-    return charts
+def _columns_by_year(topic: Topic, region: Region) -> list[RegionColumn]:
+    """The region's column cut by the year its releases were published, newest year first;
+    releases without a known date are left out (and said so by the page's year list)."""
+    whole = _column(topic, region)
+    years: dict[int, RegionColumn] = {}
+    for entry in whole.releases:
+        if entry.release.published is None:
+            continue
+        year = entry.release.published.year
+        years.setdefault(year, RegionColumn(region, year=year)).releases.append(entry)
+    return [years[y] for y in sorted(years, reverse=True)]
 
 
 def figure_label(figure: Figure) -> str:
@@ -190,8 +223,10 @@ def topic_sentences(section: Section, topic: Topic) -> list[list[tuple[str, bool
 CSV_COLUMNS = (
     "地区",
     "区划代码",
+    "年份",
     "发布稿",
     "发布日期",
+    "度量",
     "指标",
     "数值",
     "单位",
@@ -200,13 +235,19 @@ CSV_COLUMNS = (
     "原值",
     "变为",
     "时期",
+    "换算值",
+    "换算单位",
+    "换算说明",
+    "画入图表",
+    "列入一览",
     "句子",
     "链接",
 )
 
 
 def comparison_csv(comparison: Comparison, base_url: str) -> str:
-    """The figures table as CSV text, one row per figure (a BOM is the caller's business)."""
+    """The figures as CSV text, one row per figure with its measure and converted value; the
+    figures the charts and the glance table show are marked (a BOM is the caller's business)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
@@ -214,21 +255,30 @@ def comparison_csv(comparison: Comparison, base_url: str) -> str:
         for entry in column.releases:
             release = entry.release
             for figure in entry.figures:
+                converted = chartable(figure)
+                measure = BY_CODE.get(figure.measure)
                 writer.writerow(
                     _cell(value)
                     for value in [
                         column.region.name,
                         column.region.code,
+                        str(column.year or ""),
                         release.title,
                         release.published.isoformat() if release.published else "",
+                        measure.label if measure else "",
                         figure.subject,
-                        _plain_number(figure),
+                        _plain_number(figure.value),
                         figure.unit,
                         figure.text,
                         figure.qualifier,
                         figure.before,
                         figure.after,
                         figure.period,
+                        _plain_number(converted.value) if converted else "",
+                        converted.unit if converted else "",
+                        converted.rule if converted else "",
+                        "是" if converted else "否",
+                        "是" if comparison.in_glance(figure) else "否",
                         figure.sentence,
                         base_url + figure.get_absolute_url(),
                     ]
@@ -236,8 +286,8 @@ def comparison_csv(comparison: Comparison, base_url: str) -> str:
     return out.getvalue()
 
 
-def _plain_number(figure: Figure) -> str:
-    return format(figure.value.normalize(), "f")
+def _plain_number(value) -> str:
+    return format(value.normalize(), "f")
 
 
 def _cell(value: str) -> str:

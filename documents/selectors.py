@@ -8,6 +8,7 @@ from collections import Counter
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from documents import pinyin
 from documents.models import Region, Release, Section
 from documents.script import fold
 
@@ -68,6 +69,8 @@ def find_regions(value: str, *, provinces_only: bool = False) -> list[Region]:
         regions = regions.filter(Q(level=Region.LevelChoices.PROVINCE) | Q(code="000000"))
     if re.fullmatch(r"[0-9]{6}", value):
         return list(regions.filter(code=value))
+    if pinyin.is_pinyin_query(value):
+        return _regions_by_pinyin(regions, value)
     name = fold(value).strip()
     # SQLite refuses LIKE patterns over 50 kB; PostgreSQL refuses any text holding NUL.
     if not name or len(name) > MAX_REGION_NAME or "\x00" in name:
@@ -78,6 +81,19 @@ def find_regions(value: str, *, provinces_only: bool = False) -> list[Region]:
     return (
         list(regions.filter(name__startswith=name).order_by("code")[:20]) if len(name) >= 2 else []
     )
+
+
+def _regions_by_pinyin(regions: QuerySet[Region], value: str) -> list[Region]:
+    """Provinces, cities and regions with releases whose name ``value`` spells in pinyin
+    (``Jinchang``, ``jinchangshi``, ``jcs``); a whole-name match first."""
+    candidates = regions.filter(
+        Q(level__in=(Region.LevelChoices.PROVINCE, Region.LevelChoices.CITY))
+        | Q(releases__status=Release.Status.PUBLISHED)
+    ).distinct()
+    wanted = pinyin.normalise_pinyin(value)
+    found = [r for r in candidates.order_by("code") if pinyin.matches(r.name, value)]
+    found.sort(key=lambda r: wanted not in pinyin.name_forms(r.name))
+    return found[:20]
 
 
 def provinces_with_releases() -> list[dict[str, object]]:

@@ -77,6 +77,32 @@ def topic_regions(topic: Topic) -> list[tuple[Region, int]]:
     return [(regions[pk], n) for pk, n in ranked]
 
 
+@dataclass(frozen=True, slots=True)
+class PickerGroup:
+    """A province and its regions that have sections on a topic (with their counts)."""
+
+    province: Region | None
+    regions: list[tuple[Region, int]]
+
+    @property
+    def sections(self) -> int:
+        return sum(n for _region, n in self.regions)
+
+
+def topic_region_groups(topic: Topic) -> list[PickerGroup]:
+    """The regions with sections on ``topic``, grouped by province (the nation's own releases
+    in a group of their own), provinces and regions in code order: the compare page's picker."""
+    ranked = dict((region.pk, n) for region, n in topic_regions(topic))
+    regions = Region.objects.filter(pk__in=list(ranked)).select_related("parent__parent")
+    groups: dict[str, PickerGroup] = {}
+    for region in sorted(regions, key=lambda r: r.code):
+        province = region.province
+        key = province.code if province else ""
+        group = groups.setdefault(key, PickerGroup(province, []))
+        group.regions.append((region, ranked[region.pk]))
+    return [groups[key] for key in sorted(groups)]
+
+
 def topic_figures(topic: Topic, region: Region | None = None) -> QuerySet[Figure]:
     """Figures about ``topic`` in published releases, newest release first, in text order."""
     return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,6 +13,7 @@ from documents.models import Topic
 from documents.topic_selectors import (
     topic_counts,
     topic_from_thesaurus,
+    topic_region_groups,
     topic_regions,
     topic_sections,
 )
@@ -62,29 +63,43 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def compare_view(request: HttpRequest) -> HttpResponse:
-    """``/compare/?topic=企业开办&regions=金昌市,张掖市`` side by side; ``&format=csv`` exports."""
+    """``/compare/?topic=企业开办&regions=金昌市,张掖市`` side by side; ``&format=csv`` exports.
+
+    Regions come as one comma-separated ``regions=`` (a shared link) or as repeated ``region=``
+    (the picker's boxes); ``over=year`` with one region compares its releases year by year.
+    """
     topic_value = request.GET.get("topic", "").strip()
-    regions_value = request.GET.get("regions", "").strip()
+    picked = [v.strip() for v in request.GET.getlist("region") if v.strip()]
+    regions_value = ",".join([request.GET.get("regions", "").strip(), *picked]).strip(",")
+    over_time = request.GET.get("over", "") == "year"
     wants_csv = request.GET.get("format", "") == "csv"
     context = {
-        "topics": Topic.objects.all(),
+        "topic_counts": [c for c in topic_counts() if c.sections],
         "topic_value": topic_value,
         "regions_value": regions_value,
+        "over_time": over_time,
     }
     if not topic_value:
+        context["starters"] = _starters(context["topic_counts"])
         return _form_or_error(request, context, wants_csv, "")
     topic = topic_from_thesaurus(topic_value[:100])
     if topic is None:
         message = _("没有找到主题 “%(value)s”。") % {"value": topic_value[:40]}
+        context["starters"] = _starters(context["topic_counts"])
         return _form_or_error(request, context, wants_csv, message)
     regions, notes = read_regions(regions_value[:1000])
     context["topic"] = topic
-    context["suggested"] = [r for r, _n in topic_regions(topic)[:6]]
+    context["picker"] = topic_region_groups(topic)
+    context["picked_codes"] = {r.code for r in regions}
     if not regions:
-        message = _("请给出要比较的地区，例如 regions=金昌市,张掖市。") if not notes else ""
-        context["notes"] = notes
-        return _form_or_error(request, context, wants_csv, message, status=200)
-    comparison = compare(topic, regions, notes)
+        prompt = _("请给出要比较的地区：在下面勾选，或输入名称、拼音或区划代码。")
+        if wants_csv:
+            return _form_or_error(request, context, wants_csv, notes[0] if notes else prompt)
+        context["notes"] = notes or [prompt]
+        return _form_or_error(request, context, wants_csv, "", status=200)
+    if over_time and len(regions) > 1:
+        notes.append(_("按年份比较只用于一个地区；已改为并列比较所选地区。"))
+    comparison = compare(topic, regions, notes, over_time=over_time)
     if wants_csv:
         return _csv_response(request, comparison)
     for column in comparison.columns:
@@ -95,8 +110,34 @@ def compare_view(request: HttpRequest) -> HttpResponse:
         comparison=comparison,
         notes=comparison.notes,
         region_names=",".join(r.name for r in regions),
+        share_query=_share_query(topic, regions, over_time and len(regions) == 1),
     )
     return render(request, "documents/compare.html", context)
+
+
+def _share_query(topic, regions, over_time: bool) -> str:
+    """The short, shareable form of a comparison's address: ``topic=…&regions=a,b``."""
+    params = {"topic": topic.name, "regions": ",".join(r.name for r in regions)}
+    if over_time:
+        params["over"] = "year"
+    return urlencode(params)
+
+
+def _starters(counts) -> list[dict]:
+    """A few comparisons to start from: the topics most regions write about, with their
+    three regions with most sections."""
+    starters = []
+    for count in sorted(counts, key=lambda c: -c.releases)[:4]:
+        regions = [r for r, _n in topic_regions(count.topic) if r.level != "nation"][:3]
+        if len(regions) >= 2:
+            starters.append(
+                {
+                    "topic": count.topic,
+                    "regions": regions,
+                    "query": _share_query(count.topic, regions, False),
+                }
+            )
+    return starters
 
 
 def _form_or_error(
@@ -117,7 +158,7 @@ def _form_or_error(
 def _csv_response(request: HttpRequest, comparison) -> HttpResponse:
     base = f"{request.scheme}://{request.get_host()}"
     body = "\ufeff" + comparison_csv(comparison, base)
-    names = "-".join(c.region.name for c in comparison.columns)
+    names = "-".join(c.label.replace(" ", "") for c in comparison.columns)
     filename = f"{comparison.topic.name}-{names}.csv"
     response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)

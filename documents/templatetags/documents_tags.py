@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from documents import pinyin
 from documents.comparison import figure_label as _figure_label
+from documents.figures.measures import Measure
 from documents.models import Figure
 from documents.script import in_script
 
@@ -23,6 +26,18 @@ register = template.Library()
 _OPEN = "\ue000"
 _CLOSE = "\ue001"
 _PARAGRAPHS = re.compile(r"\n{2,}")
+
+
+@register.filter
+def measure_label(measure: Measure) -> str:
+    """``{{ measure|measure_label }}``: the measure's name in the interface's language."""
+    return measure.label_en if (get_language() or "").startswith("en") else measure.label
+
+
+@register.filter
+def pinyin_key(name: str) -> str:
+    """``{{ region.name|pinyin_key }}``: the pinyin forms the region picker filters on."""
+    return pinyin.search_key(name)
 
 
 @register.filter

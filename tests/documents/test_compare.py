@@ -29,7 +29,7 @@ def _compare(client, topic: str, regions: str = REGIONS, **extra: str):
 
 def _columns(html: str) -> dict[str, str]:
     """The compare page's columns by region name."""
-    parts = re.split(r'<section class="compare-column" data-region="([^"]+)">', html)
+    parts = re.split(r'<section class="compare-column[^"]*" data-region="([^"]+)">', html)
     return {parts[i]: parts[i + 1].split("</section>")[0] for i in range(1, len(parts), 2)}
 
 
@@ -145,20 +145,104 @@ def test_compare_construction_approval(client, seeds):
     assert "30个工作日" in xiangtan and "湘潭县" in xiangtan
 
 
-def test_compare_draws_a_chart_per_shared_unit(client, seeds):
+def _charts(html: str) -> dict[str, str]:
+    """The compare page's charts by measure code."""
+    found = re.findall(
+        r'<figure class="chart" data-measure="([^"]+)"[^>]*>(.*?)</figure>', html, re.S
+    )
+    return dict(found)
+
+
+def test_compare_draws_one_chart_per_measure_with_every_region(client, seeds):
     html = _compare(client, "工程建设项目审批").content.decode()
-    charts = re.findall(r'<figure class="chart" data-unit="([^"]+)">(.*?)</figure>', html, re.S)
-    units = [unit for unit, _svg in charts]
-    assert "个工作日" in units
-    svg = dict(charts)["个工作日"]
+    charts = _charts(html)
+    assert "time_limit" in charts
+    chart = charts["time_limit"]
+    svg = chart.split("</svg>")[0]
     assert svg.count("<rect") >= 3
-    assert "金昌市" in svg and "张掖市" in svg
-    # Bars are scaled: 55 个工作日 is the longest bar.
+    assert "金昌市" in svg and "张掖市" in svg and "湘潭市" in svg
+    # On one axis of working days: 55 个工作日 is the longest bar.
     widths = {
         label: int(width)
         for label, width in re.findall(r"<title>(\S+) ·[^<]*</title>.*?width=\"(\d+)\"", svg, re.S)
     }
     assert widths["张掖市"] == max(widths.values())
+    # Its data as a table too (screen readers; phones), every region a row.
+    table = chart.split("</svg>")[1]
+    assert "<table" in table and table.count('<th scope="row">') >= 4
+
+
+def test_business_startup_times_share_one_duration_chart(client, seeds):
+    """Issue 20's acceptance: 2.5 小时, 0.5 天, 2 个工作日 and 一日 in one chart, sentences
+    one click away, colours the same region everywhere."""
+    html = _compare(client, "企业开办").content.decode()
+    chart = _charts(html)["time_limit"]
+    table = chart.split("</svg>")[1]
+    rows = re.findall(
+        r'<tr><th scope="row"><span class="swatch region-(\d)"[^>]*></span>([^<]+)</th>(.*?)</tr>',
+        table,
+        re.S,
+    )
+    by_region: dict[str, list[str]] = {}
+    colours: dict[str, str] = {}
+    for colour, region, cells in rows:
+        by_region.setdefault(region, []).append(cells)
+        colours[region] = colour
+    assert "2.5小時" in " ".join(by_region["金昌市"]) and "即來即辦" in " ".join(
+        by_region["金昌市"]
+    )
+    assert "0.5天" in " ".join(by_region["张掖市"])
+    assert "2个工作日" in " ".join(by_region["湘潭市"])
+    assert "一日" in " ".join(by_region["枣庄市"])
+    assert all("/releases/" in cells for cell_list in by_region.values() for cells in cell_list)
+    assert [colours[r] for r in ("金昌市", "张掖市", "湘潭市", "枣庄市")] == ["0", "1", "2", "3"]
+    legend = html.split('<ul class="legend"')[1].split("</ul>")[0]
+    assert re.findall(r"region-(\d)", legend) == ["0", "1", "2", "3"]
+    assert "工作日计算" in chart  # the conversion of 天 is stated
+    # One statement written twice (金昌 repeats the paragraph) is one row.
+    assert len(by_region["金昌市"]) == len(set(by_region["金昌市"]))
+
+
+def test_the_glance_table_has_a_row_per_region(client, seeds):
+    html = _compare(client, "企业开办").content.decode()
+    table = html.split('<table class="glance-table">')[1].split("</table>")[0]
+    assert "办理时限" in table
+    for region in ("金昌市", "张掖市", "湘潭市", "枣庄市"):
+        assert region in table
+
+
+def test_a_region_without_the_measure_keeps_its_row(client, seeds):
+    html = _compare(client, "企业开办", "金昌市,呼和浩特市").content.decode()
+    chart = _charts(html)["time_limit"]
+    assert "未见此项数据" in chart and "呼和浩特市" in chart
+
+
+def test_compare_over_time_needs_one_region(client, seeds):
+    html = _compare(client, "企业开办", "金昌市", over="year").content.decode()
+    columns = _columns(html)
+    assert columns and all(name.startswith("金昌市 ") for name in columns)
+    mixed = _compare(client, "企业开办", "金昌市,张掖市", over="year").content.decode()
+    assert "按年份比较只用于一个地区" in mixed
+
+
+def test_the_picker_lists_regions_with_data_by_province(client, seeds):
+    html = client.get("/compare/?" + urlencode({"topic": "企业开办"})).content.decode()
+    picker = html.split('class="region-picker"')[1].split("</fieldset>\n  <label")[0]
+    assert "甘肃省" in picker and "金昌市" in picker and "jinchang" in picker
+    assert 'value="620300"' in picker  # 金昌市 by code
+    # Ticked boxes compare, the same as a typed list.
+    ticked = client.get("/compare/?topic=企业开办&region=620300&region=620700").content.decode()
+    assert list(_columns(ticked)) == ["金昌市", "张掖市"]
+
+
+def test_pinyin_names_a_region(client, seeds):
+    html = _compare(client, "企业开办", "Jinchang, zhangye").content.decode()
+    assert list(_columns(html)) == ["金昌市", "张掖市"]
+
+
+def test_the_start_offers_comparisons(client, seeds):
+    html = client.get("/compare/").content.decode()
+    assert 'class="starters"' in html and "regions=" in html
 
 
 def test_compare_csv_is_utf8_with_bom_and_has_the_figures(client, seeds):
@@ -178,6 +262,12 @@ def test_compare_csv_is_utf8_with_bom_and_has_the_figures(client, seeds):
     assert "企业开办实现0.5天零成本办理" in zhangye[0]["句子"]
     assert zhangye[0]["链接"].startswith("http://testserver/releases/")
     assert any(r["变为"] == "即來即辦" for r in by_region["金昌市"])
+    # The measure and the converted value, and which rows the charts and the glance show.
+    jinchang = [r for r in by_region["金昌市"] if r["原文"] == "2.5小時"]
+    assert jinchang and jinchang[0]["度量"] == "办理时限"
+    assert (jinchang[0]["换算值"], jinchang[0]["换算单位"]) == ("0.3125", "工作日")
+    assert jinchang[0]["画入图表"] == "是"
+    assert any(r["列入一览"] == "是" for r in rows)
 
 
 def test_compare_accepts_codes_traditional_names_and_topic_terms(client, seeds):
@@ -210,7 +300,7 @@ def test_compare_bad_input_gets_a_clear_message(client, seeds, params, status, m
 
 def test_compare_without_parameters_offers_the_form(client, seeds):
     html = client.get("/compare/").content.decode()
-    assert '<select name="topic">' in html and "企业开办" in html
+    assert 'name="topic"' in html and "企业开办" in html
 
 
 # -- topic pages, region panels, release figures -----------------------------------------------
