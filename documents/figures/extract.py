@@ -71,6 +71,7 @@ _TAIL = re.compile(
 _BIG = frozenset("万萬亿億")
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _BAD_BEFORE = frozenset("第每-−+×*/#_@=〕]】")  # ordinals, rates, codes, formulas, 〔2023〕15号
+_ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]+(?:[、,][\d一二三四五六七八九十]+)*[、,]$")
 _BAD_AFTER = frozenset("级級/半")  # 百万吨级, 元/吨, 十三斤半
 _RANGE_MARKS = frozenset("-—–~～至到")
 _BOUNDARY = frozenset(",，.;:!?、。)”’」』 \t\r\n")
@@ -317,6 +318,8 @@ class _Doc:
         nxt = f[end] if end < len(f) else ""
         if prev in _BAD_BEFORE or prev in _LATIN or nxt in _LATIN or nxt in _BAD_AFTER:
             return False  # 第1批, 每46小时, 5G, 〔2023〕15号, 百万吨级
+        if prev in "、," and _ORDINAL_LIST.search(f, max(0, start - 12), start):
+            return False  # 第1、2剂: the second of a list of ordinals
         if nxt and (nxt in unit.blocked or (nxt == "-" and f[end + 1 : end + 2].isdigit())):
             return False  # 5部门, 10项目
         if prev in " 万亿千百" and start >= 2 and f[start - 2].isdigit():
