@@ -31,6 +31,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_c
 # A large import through the admin upload parses and indexes within one request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
+# No cap on the request line: gunicorn's own (4,094 bytes) answered a long Chinese query (each
+# character is nine bytes percent-encoded) with a bare HTML 414, before the portal could give
+# the API's JSON 400 or the search page's message. The portal refuses queries over 500
+# characters itself; a reverse proxy in front needs room too (README, "Deploying").
+limit_request_line = 0
 keepalive = 5
 # Preloaded: the master imports Django and the views and loads the analysers (OpenCC and
 # jieba's dictionary, ``when_ready`` below) once, then forks; every worker shares those pages

@@ -12,11 +12,23 @@ terms available and computes it by scanning the database:
 * every OR-group needs one contained phrase, no excluded phrase may be contained;
 * filters are applied with the ORM to releases and sections, not to index fields.
 
-Engine and oracle share only ``normalise``, ``phrase_pattern`` and ``split_sentences`` (the
-agreed meaning of "contains" and of a sentence), never the index terms, the stored texts or
-the index's filter columns, so a disagreement points at the index or the query translation.
-Recall and precision per query are then exact, not estimated: the oracle lists every relevant
-section.
+What engine and oracle share, exactly:
+
+* ``normalise`` — the one normalisation (the agreed meaning of "the same text");
+* ``split_sentences`` — the agreed meaning of a sentence (``within=sentence``);
+* for queries that use the query language (OR, NOT, ``-``, parentheses, ``field:value``,
+  topics), the engine's parsed request — its phrases, filters and region resolution — and
+  ``phrase_pattern``, the shared statement of "contains" with its word-run boundaries.
+
+A plain query — words separated by spaces, phrases in quotes, nothing else — shares even less:
+the oracle splits it on spaces itself (``plain_phrases``), normalises each word, builds each
+section's content from its heading and text itself, and scans with its own substring rule
+(``independent_contains``: ``str.find``, then the boundary of a digit or letter run checked by
+hand). A bug in the query parser, in the function that builds the indexed text or in the
+pattern compiler shows there as a disagreement. The index terms, the stored texts and the
+index's filter columns are never shared, so a disagreement points at the index or the query
+translation. Recall and precision per query are then exact, not estimated: the oracle lists
+every relevant section.
 
 Queries come from a JSONL file, one object a line: URL parameters as the search page reads
 them (``q``, ``within``, ``scope``, ``region`` …), plus three reserved keys that are not
@@ -55,7 +67,6 @@ from search.core.request import (
     Within,
     build_request,
 )
-from search.core.section_text import section_content
 from search.core.service import match
 
 #: Keys of a query line that describe the query instead of being search parameters.
@@ -188,6 +199,65 @@ def _pattern(units: tuple[str, ...]) -> re.Pattern[str]:
     return phrase_pattern(list(units))
 
 
+#: What makes a query more than words and quoted phrases: operators, signs, brackets, fields.
+_QUERY_LANGUAGE = re.compile(
+    r"(?:^|\s)(?:OR|AND|NOT)(?=\s|$)|[|&()（）]|(?:^|\s)[-−]|[\w\u4e00-\u9fff]+[:：]"
+)
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
+
+
+def plain_phrases(text: str) -> list[str] | None:
+    """The normalised phrases of a plain query — split on spaces, a quoted phrase kept whole —
+    or ``None`` when the query uses the query language (then the engine's parse is used)."""
+    if _QUERY_LANGUAGE.search(text) or text.count('"') % 2:
+        return None
+    phrases = []
+    for found in _QUOTED.finditer(text):
+        phrases.append(next(g for g in found.groups() if g is not None))
+    rest = _QUOTED.sub(" ", text)
+    phrases.extend(rest.split())
+    normalised = [normalise(p).strip() for p in phrases]
+    return [p for p in normalised if p] or None
+
+
+def _run_class(ch: str) -> str:
+    """``d`` for a digit, ``l`` for a letter outside the CJK blocks, ``""`` for anything else."""
+    if ch.isdigit():
+        return "d"
+    if ch.isalpha() and ord(ch) < 0x2E80:
+        return "l"
+    return ""
+
+
+def independent_contains(text: str, phrase: str) -> bool:
+    """Whether normalised ``text`` holds normalised ``phrase`` where a reader would say so: a
+    run of digits or letters at either end of the phrase does not continue in the text
+    (``53项`` is not in ``353项``, ``2.5`` is in ``pm2.5``). Written apart from
+    ``phrase_pattern``."""
+    first, last = _run_class(phrase[0]), _run_class(phrase[-1])
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        before_ok = not first or at == 0 or _run_class(text[at - 1]) != first
+        after_ok = not last or end == len(text) or _run_class(text[end]) != last
+        if before_ok and after_ok:
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
+def plain_satisfies(phrases: list[str], norm: str, *, within_sentence: bool = False) -> bool:
+    """``satisfies`` for a plain query: every phrase is contained (in one sentence, if asked)."""
+    if not all(independent_contains(norm, p) for p in phrases):
+        return False
+    if not within_sentence or len(phrases) < 2:
+        return True
+    return any(
+        all(independent_contains(sentence, p) for p in phrases)
+        for sentence in split_sentences(norm)
+    )
+
+
 def contains(text: str, phrase: Phrase) -> bool:
     """Whether normalised ``text`` contains the phrase (the agreed meaning of a match)."""
     return _pattern(phrase.units).search(text) is not None
@@ -257,6 +327,13 @@ class Oracle:
                 if satisfies(request.query, titles[release], within_sentence=sentence)
             )
         contents = self._contents([pk for pk, _, _ in rows])
+        plain = plain_phrases(request.query.text)
+        if plain is not None:
+            return frozenset(
+                pk
+                for pk, _, _ in rows
+                if plain_satisfies(plain, contents[pk], within_sentence=sentence)
+            )
         return frozenset(
             pk
             for pk, _, _ in rows
@@ -307,8 +384,10 @@ class Oracle:
         missing = [pk for pk in ids if pk not in self._content]
         for start in range(0, len(missing), 500):
             chunk = Section.objects.filter(pk__in=missing[start : start + 500])
-            for section in chunk.only("pk", "heading", "text"):
-                self._content[section.pk] = normalise(section_content(section))
+            for pk, heading, text in chunk.values_list("pk", "heading", "text"):
+                # Built here, not by the indexer's ``section_content``: heading, then body.
+                content = "\n".join(part for part in (heading.strip(), text.strip()) if part)
+                self._content[pk] = normalise(content)
         return self._content
 
     def _speakers(self, ids: list[int]) -> dict[int, str]:

@@ -2,9 +2,11 @@
 
 Word segmentation alone cannot promise recall: when jieba cuts a document differently from the
 query (``高效办成一件事`` vs ``高效 / 办成 / 一件 / 事``), the words never meet. So every text is
-normalised once (NFKC, OpenCC Traditional→Simplified, case-folding, whitespace runs collapsed)
-and read as a sequence of *units*: one unit per Chinese character or symbol, one per run of
-letters and digits (``gdp``, ``5g``, ``12345``), one per whitespace run. The full-text field holds
+normalised once (invisible format characters dropped, NFKC, OpenCC Traditional→Simplified,
+case-folding, whitespace runs collapsed, and dropped between two ideographs or an ideograph and
+a digit: ``合作备 忘录`` copied from a PDF is ``合作备忘录``) and read as a sequence of *units*: one
+unit per Chinese character or symbol, one per run of letters (``gdp``, ``pm``) and one per run
+of digits (``2024``, ``5``), one per whitespace run. The full-text field holds
 every unit and every pair of neighbouring units, so the sections holding all n−1 pairs of a
 phrase of n ≥ 2 units are its candidates, and the normalised text (kept beside the postings)
 says exactly where it occurs (``search.engines.whoosh.matching``). jieba, with the portal's
@@ -45,8 +47,23 @@ _CJK_START = "\u2e80"
 
 
 def is_word_char(ch: str) -> bool:
-    """Letters and digits outside the CJK blocks join into one unit (``GDP``, ``5G``, ``2024``)."""
+    """Letters and digits outside the CJK blocks form runs (``GDP``, ``2024``): a run of
+    letters is one unit, a run of digits another (``5G`` is ``5`` + ``g``, ``PM2.5`` is
+    ``pm`` + ``2`` + ``.`` + ``5``)."""
     return ch < _CJK_START and ch.isalnum()
+
+
+#: Characters that change nothing a reader sees, but would hide a match between two others:
+#: soft hyphen, zero-width space / joiners, word joiner, bidi marks and isolates, the byte
+#: order mark, variation selectors and tags. Dropped in the one normalisation.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\U000e0000-\U000e0fff]"
+)
+#: Ideographs (and the CJK symbols and compatibility blocks) on either side of a space that is
+#: not a word boundary.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 
 
 @lru_cache(maxsize=65536)
@@ -89,7 +106,10 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     where case-folding keeps the length, costs a few C-level calls per run, not a Python step
     per character.
     """
-    chars, origin = _nfkc_with_offsets(text)
+    visible, kept = _drop_invisible(text)
+    chars, origin = _nfkc_with_offsets(visible)
+    if kept is not None:
+        origin = [kept[i] for i in origin]
     chars, origin = _simplified_with_offsets(chars, origin)
     out: list[str] = []
     where: list[int] = []
@@ -97,14 +117,39 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     for space in _SPACE_RUN.finditer(chars):
         _fold_into(chars, origin, last, space.start(), out, where)
         run = space.group()
-        out.append(NEWLINE if _LINE_BREAKS.intersection(run) else SPACE)
-        where.append(origin[space.start()])
+        line_break = bool(_LINE_BREAKS.intersection(run))
+        if line_break or not _joins(chars, space.start(), space.end()):
+            out.append(NEWLINE if line_break else SPACE)
+            where.append(origin[space.start()])
         last = space.end()
     _fold_into(chars, origin, last, len(chars), out, where)
     return "".join(out), where
 
 
 _SPACE_RUN = re.compile(r"\s+")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+
+
+def _joins(chars: str, start: int, end: int) -> bool:
+    """Whether the space ``chars[start:end]`` stands inside a word, not between two: between
+    two ideographs, or an ideograph and a digit (``合作备 忘录``, ``1610 项``, ``第 3 条``). Text
+    copied from PDFs and web pages carries such spaces; Chinese writes none between words."""
+    if start == 0 or end >= len(chars):
+        return False
+    before, after = chars[start - 1], chars[end]
+    han_before, han_after = bool(_HAN_CHAR.match(before)), bool(_HAN_CHAR.match(after))
+    if han_before and han_after:
+        return True
+    return (han_before and after.isdigit()) or (before.isdigit() and han_after)
+
+
+def _drop_invisible(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without invisible format characters, and where each kept character stood
+    (``None``: nothing dropped)."""
+    if not _INVISIBLE.search(text):
+        return text, None
+    kept = [i for i, ch in enumerate(text) if not _INVISIBLE.match(ch)]
+    return "".join(text[i] for i in kept), kept
 
 
 def _fold_into(
@@ -200,7 +245,7 @@ def split_sentences(norm: str) -> list[str]:
     return _SENTENCE.findall(norm)
 
 
-_UNIT = re.compile(r"[^\W_\u2e80-\U0010ffff]+|.", re.DOTALL)
+_UNIT = re.compile(r"[^\W\d_\u2e80-\U0010ffff]+|\d+|.", re.DOTALL)
 
 
 def split_units(norm: str) -> list[str]:
@@ -215,7 +260,7 @@ def query_units(text: str) -> list[str]:
 
 #: Runs of letters, digits and ideographs: the stretches of text whose unit pairs are indexed.
 _INDEXED_RUN = re.compile(r"[^\W_]+")
-_WORD_RUN = re.compile(r"[^\W_\u2e80-\U0010ffff]+")
+_WORD_RUN = re.compile(r"[^\W\d_\u2e80-\U0010ffff]+|\d+")
 
 
 def index_terms(norm: str) -> set[str]:
@@ -248,15 +293,23 @@ def phrase_terms(units: list[str]) -> list[str]:
 def phrase_pattern(units: list[str]) -> re.Pattern[str]:
     """A regex finding the phrase in normalised text exactly where the index matches it.
 
-    A word unit at either end must not continue into more letters or digits: ``5g`` is
-    not found inside ``15g``, just as the index holds ``15g`` as one unit.
+    A unit of letters or digits at either end must not continue into more of the same: ``53项``
+    is not found inside ``353项`` nor ``gdp`` inside ``xgdp``, while ``2.5`` is found in
+    ``pm2.5`` and ``5g`` in ``5g网络`` — the index holds the same units.
     """
     body = re.escape("".join(units))
     if units and is_word_char(units[0][0]):
-        body = r"(?<![^\W_\u2e80-\U0010ffff])" + body
+        body = (_NOT_AFTER_DIGIT if units[0][0].isdigit() else _NOT_AFTER_LETTER) + body
     if units and is_word_char(units[-1][-1]):
-        body = body + r"(?![^\W_\u2e80-\U0010ffff])"
+        body += _NOT_BEFORE_DIGIT if units[-1][-1].isdigit() else _NOT_BEFORE_LETTER
     return re.compile(body)
+
+
+_LETTER = r"[^\W\d_\u2e80-\U0010ffff]"
+_NOT_AFTER_LETTER = f"(?<!{_LETTER})"
+_NOT_BEFORE_LETTER = f"(?!{_LETTER})"
+_NOT_AFTER_DIGIT = r"(?<!\d)"
+_NOT_BEFORE_DIGIT = r"(?!\d)"
 
 
 class _TermTokenizer(Tokenizer):

@@ -82,13 +82,21 @@ def snippet(
     width: int = SNIPPET_CHARS,
     spans: list[tuple[int, int]] | None = None,
 ) -> SafeString:
-    """A window of ``text`` around its densest cluster of hits, hits marked, ends elided."""
+    """A window of ``text`` around its densest cluster of hits, hits marked and whole, ends
+    elided."""
     if spans is None:
         spans = find_spans(text, phrases)
     if len(text) <= width:
         return mark_safe(render(text, spans, script))  # noqa: S308 - escaped
     start = _best_window(spans, width, len(text))
     end = min(len(text), start + width)
+    # A window ends on a match boundary, never inside one (<mark>营</mark>…): a match it
+    # would cut is taken whole.
+    for s, e in spans:
+        if s < start < e:
+            start = s
+        if s < end < e:
+            end = e
     inside = [
         (max(s, start) - start, min(e, end) - start) for s, e in spans if e > start and s < end
     ]

@@ -8,6 +8,7 @@ folder of its own, so a developer's ``var/`` is never touched.
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,33 @@ def test_search_rate_limit_holds_across_workers(gunicorn):
     """Requests go to both workers; a per-process count would let more than four through."""
     codes = [get(gunicorn, "/api/releases", **HTTPS).status for _ in range(8)]
     assert codes == [200] * 4 + [429] * 4
+
+
+def test_a_long_chinese_query_gets_the_portals_json_error(tmp_path_factory):
+    """10,000 Chinese characters are 90,000 bytes of URL: gunicorn's own 4,094-byte cap on the
+    request line answered with a bare HTML 414; the portal must answer, with its JSON 400."""
+    data = tmp_path_factory.mktemp("long-url")
+    port = free_port()
+    env = production_env(
+        data,
+        PORTAL_BEHIND_TLS_PROXY="1",
+        PORTAL_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        assert manage(env, *command).returncode == 0
+    log = data / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen([GUNICORN], cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        wait_until_serving(port, server, log)
+        query = urllib.parse.quote("营商环境" * 2500)
+        api = get(port, f"/api/search?q={query}", **HTTPS)
+        assert api.status == 400
+        assert api.getheader("Content-Type").startswith("application/json")
+        assert "500" in json.loads(api.body)["error"]
+        page = get(port, f"/search/?q={query}", **HTTPS)
+        assert page.status == 400 and "500" in page.body.decode()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

@@ -50,9 +50,9 @@ def test_normalise_folds_width_script_and_case(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("营商  环境", "营商 环境"),
-        ("营商\t\u3000 环境", "营商 环境"),  # ideographic space is whitespace after NFKC
-        ("营商\u00a0环境", "营商 环境"),
+        ("gdp  增长", "gdp 增长"),
+        ("gdp\t\u3000 增长", "gdp 增长"),  # ideographic space is whitespace after NFKC
+        ("gdp\u00a0增长", "gdp 增长"),
         ("营商 \n \n环境", "营商\n环境"),  # a run holding a line break becomes one newline
         ("营商\r\n环境", "营商\n环境"),
         ("营商\u2028环境", "营商\n环境"),
@@ -61,6 +61,40 @@ def test_normalise_folds_width_script_and_case(text, expected):
 )
 def test_normalise_collapses_whitespace_runs(text, expected):
     assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("合作备 忘录", "合作备忘录"),  # copied from a PDF: not a word boundary
+        ("营商\u3000\u3000环境", "营商环境"),
+        ("1610 项", "1610项"),
+        ("第 3 条", "第3条"),
+        ("GDP 增长", "gdp 增长"),  # a letter-Han space stays
+        ("营商\n环境", "营商\n环境"),  # a line break stays
+    ],
+)
+def test_a_space_inside_a_chinese_word_is_dropped(text, expected):
+    assert normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u202a", "\ufe0f"],
+)
+def test_invisible_characters_never_hide_a_match(invisible):
+    assert normalise(f"营商{invisible}环境") == "营商环境"
+    _norm, where = normalise_with_offsets(f"营商{invisible}环境")
+    assert where == [0, 1, 3, 4]  # offsets still point into the text as written
+
+
+def test_letters_and_digits_are_separate_units():
+    assert split_units("pm2.5浓度") == ["pm", "2", ".", "5", "浓", "度"]
+    assert split_units("5g网络") == ["5", "g", "网", "络"]
+    assert phrase_pattern(["2", ".", "5"]).search("pm2.5浓度")
+    assert not phrase_pattern(["53", "项"]).search("353项")  # a digit run matches whole
+    assert not phrase_pattern(["5", "g"]).search("15g")
+    assert not phrase_pattern(["gdp"]).search("xgdp")
 
 
 def test_normalise_is_idempotent_and_script_blind():
@@ -81,11 +115,11 @@ def test_normalise_composes_combining_marks_like_nfkc():
 
 
 def test_offsets_map_each_normalised_character_to_its_origin():
-    text = "ＧＤＰ 營商\u3000\u3000環境\r\n\n㍿ﬁ"
+    text = "ＧＤＰ 營商\u3000\u3000環\u200b境\r\n\n㍿ﬁ"
     norm, where = normalise_with_offsets(text)
-    assert norm == "gdp 营商 环境\n株式会社fi"
+    assert norm == "gdp 营商环境\n株式会社fi"
     assert len(where) == len(norm)
-    assert where == [0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 13, 13, 13, 13, 14, 14]
+    assert where == [0, 1, 2, 3, 4, 5, 8, 10, 11, 14, 14, 14, 14, 15, 15]
     assert where == sorted(where)
 
 
@@ -116,6 +150,15 @@ def _offsets_char_by_char(text: str) -> tuple[str, list[int]]:
             out.append(NEWLINE if ch in LINE_BREAKS else SPACE)
             where.append(at)
         in_space_run = ch.isspace()
+
+    # A space between two ideographs, or an ideograph and a digit, is no word boundary.
+    def han(c: str) -> bool:
+        return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
+
+    for i in range(len(out) - 2, 0, -1):
+        a, b = out[i - 1], out[i + 1]
+        if out[i] == SPACE and ((han(a) and (han(b) or b.isdigit())) or (a.isdigit() and han(b))):
+            del out[i], where[i]
     return "".join(out), where
 
 
@@ -160,12 +203,13 @@ def test_offsets_recover_the_original_text_of_a_match(text, query, original):
 @pytest.mark.parametrize(
     ("text", "units"),
     [
-        ("gdp增长5g", ["gdp", "增", "长", "5g"]),
+        ("gdp增长5g", ["gdp", "增", "长", "5", "g"]),  # letters and digits: separate runs
         ("拨打12345热线", ["拨", "打", "12345", "热", "线"]),
         ("2.5个小时", ["2", ".", "5", "个", "小", "时"]),
-        ("营商 环境", ["营", "商", " ", "环", "境"]),
+        ("营商 环境", ["营", "商", "环", "境"]),  # no word boundary between ideographs
+        ("gdp 增长", ["gdp", " ", "增", "长"]),
         ("a_b", ["a", "_", "b"]),  # the underscore is not a word character
-        ("c919大飞机", ["c919", "大", "飞", "机"]),
+        ("c919大飞机", ["c", "919", "大", "飞", "机"]),
         ("“放管服”", ["“", "放", "管", "服", "”"]),
     ],
 )
@@ -199,6 +243,7 @@ def test_index_terms_are_pairs_within_runs_and_word_units():
         "gdp",
         "gdp增",
         "增长",
+        "长拨",  # 增长 拨打: the space between ideographs is not a boundary
         "拨打",
         "打12345",
         "12345",

@@ -91,8 +91,11 @@ def test_index_uses_only_built_in_analysis_and_a_strict_mapping():
 def test_unit_tokenizer_pattern_is_javas_form_of_the_portals_units():
     tokenizer = index_body(shards=1, replicas=0, meta={})["settings"]["analysis"]["tokenizer"]
     spec = tokenizer["portal_units"]
-    # Letters and digits below the CJK blocks form one unit; anything else is one character.
-    assert spec["pattern"] == r"[\p{L}\p{N}&&[^\x{2E80}-\x{10FFFF}]]+|."
+    # A run of letters, or a run of digits, below the CJK blocks is one unit (pm2.5 is pm, 2,
+    # ., 5 as in ``split_units``); anything else is one character.
+    assert spec["pattern"] == (
+        r"[\p{L}\p{Nl}\p{No}&&[^\x{2E80}-\x{10FFFF}]]+|[\p{Nd}&&[^\x{2E80}-\x{10FFFF}]]+|."
+    )
     assert spec["group"] == 0 and spec["flags"] == "DOTALL"
 
 
@@ -141,10 +144,10 @@ def test_a_run_of_ideographs_is_a_bigram_phrase_in_either_script():
     ("query", "expected"),
     [
         ("税", ("text.units", "税")),  # one ideograph: no bigram holds it alone
-        ("5G网络", ("text.units", "5g网络")),  # letters and digits: one unit, bounded
+        ("5G网络", ("text.units", "5g网络")),  # a digit run and a letter run, bounded
         ("１２３４５热线", ("text.units", "12345热线")),  # full width folded by NFKC
         ("RCEP", ("text.units", "rcep")),
-        ('"企业 开办"', ("text.units", "企业 开办")),  # a space inside a quoted phrase counts
+        ('"GDP 增长"', ("text.units", "gdp 增长")),  # a space inside a quoted phrase counts
     ],
 )
 def test_other_phrases_use_the_unit_field(query, expected):

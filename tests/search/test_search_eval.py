@@ -23,9 +23,11 @@ from quality.evaluation import (
     QueryResult,
     contains,
     evaluate,
+    independent_contains,
     load_queries,
     parse_query_line,
     percentile,
+    plain_phrases,
     satisfies,
     split_sentences,
 )
@@ -197,10 +199,47 @@ def test_containment_respects_word_units():
     assert contains(text, _phrase("5G"))
     assert contains(text, _phrase("５ｇ"))
     assert not contains(normalise("推进15G试点"), _phrase("5G"))
-    assert not contains(text, _phrase("G"))
+    assert contains(text, _phrase("G"))  # letters after digits are a unit of their own
     assert contains(text, _phrase("5%"))  # the tail of 5.5%: the point ends a unit
     assert contains(text, _phrase("PM2.5"))
-    assert not contains(text, _phrase("M2"))
+    assert contains(text, _phrase("2.5"))
+    assert not contains(text, _phrase("M2"))  # pm is one run of letters
+    assert not contains(normalise("共353项"), _phrase("53项"))  # a digit run matches whole
+
+
+@pytest.mark.parametrize(
+    ("query", "phrases"),
+    [
+        ("营商环境 政务服务", ["营商环境", "政务服务"]),
+        ('"营商 环境" 金昌', ["营商环境", "金昌"]),
+        ("“一网通办” PM2.5", ["一网通办", "pm2.5"]),
+        ("營商環境", ["营商环境"]),
+        ("营商 OR 环境", None),
+        ("营商 -环境", None),
+        ("topic:企业开办", None),
+        ('营商 "环境', None),
+    ],
+)
+def test_plain_queries_are_split_by_the_oracle_itself(query, phrases):
+    assert plain_phrases(query) == phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("推进15g试点,建设5g基站,增长5.5%,pm2.5下降", "5g"),
+        ("推进15g试点", "5g"),
+        ("推进15g试点", "g"),
+        ("共353项", "53项"),
+        ("pm2.5下降", "2.5"),
+        ("pm2.5下降", "m2"),
+        ("xgdp增长", "gdp"),
+        ("营商环境", "商环"),
+        ("", "营商"),
+    ],
+)
+def test_the_oracles_own_containment_agrees_with_the_shared_one(text, phrase):
+    assert independent_contains(text, phrase) == contains(text, _phrase(phrase))
 
 
 def test_sentences_keep_their_terminator():

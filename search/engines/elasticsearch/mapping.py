@@ -10,9 +10,10 @@ engine's side only built-in analysis is used (no plugin to install on the cluste
   of two or more ideographs is a phrase of bigrams, which Lucene only forms between adjacent
   ideographs, so it is found exactly where the ideographs stand in a row.
 * their ``units`` sub-field cuts text into the portal's units (one per ideograph or symbol, one
-  per run of letters and digits; ``search.core.analysis.split_units``) with a built-in ``pattern``
-  tokenizer: every other phrase (one ideograph, ``5G网络``, ``12345热线``) is a phrase of units,
-  with the same word boundaries as the Whoosh index (``5g`` is not found inside ``15g``).
+  per run of letters, one per run of digits; ``search.core.analysis.split_units``) with a
+  built-in ``pattern`` tokenizer: every other phrase (one ideograph, ``5G网络``, ``12345热线``)
+  is a phrase of units, with the same word boundaries as the Whoosh index (``5g`` is not
+  found inside ``15g``, ``2.5`` is found in ``pm2.5``).
 * ``words`` holds jieba's words of the text (segmented here, with the portal's policy-term
   dictionary), for relevance and for more-like-this.
 * the columns the search page filters, groups and counts by are keywords and numbers.
@@ -24,9 +25,9 @@ from typing import Any
 
 from search.core.analysis import normalise, policy_words
 
-#: Java regex of one unit, as ``search.core.analysis._UNIT``: a run of letters or digits below the
-#: CJK blocks, or any single character (an ideograph, a symbol, a space, a line break).
-UNIT_PATTERN = r"[\p{L}\p{N}&&[^\x{2E80}-\x{10FFFF}]]+|."
+#: Java regex of one unit, as ``search.core.analysis._UNIT``: a run of letters or a run of digits
+#: below the CJK blocks, or any single character (an ideograph, a symbol, a space, a line break).
+UNIT_PATTERN = r"[\p{L}\p{Nl}\p{No}&&[^\x{2E80}-\x{10FFFF}]]+|[\p{Nd}&&[^\x{2E80}-\x{10FFFF}]]+|."
 #: Fields searched by phrases: the text fields with their ``units`` sub-field.
 PHRASE_FIELDS = ("text", "title", "heading", "speaker")
 KEYWORD_FIELDS = (
