@@ -96,6 +96,18 @@ def _regions_by_pinyin(regions: QuerySet[Region], value: str) -> list[Region]:
     return found[:20]
 
 
+def regions_with_most_releases(limit: int) -> list[Region]:
+    """The regions with most published releases (their own, not their counties'), most first."""
+    return list(
+        Region.objects.annotate(
+            n=Count("releases", filter=Q(releases__status=Release.Status.PUBLISHED))
+        )
+        .filter(n__gt=0)
+        .exclude(code="000000")
+        .order_by("-n", "code")[:limit]
+    )
+
+
 def provinces_with_releases() -> list[dict[str, object]]:
     """Provinces (and the nation) that have published releases, with their cities."""
     published = Q(releases__status=Release.Status.PUBLISHED)

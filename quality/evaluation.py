@@ -294,7 +294,7 @@ class Oracle:
 
     def relevant(self, request: SearchRequest) -> frozenset[int]:
         """Ids of the sections that should match ``request``."""
-        if not request.query.has_terms:
+        if not request.searchable:
             return frozenset()
         releases = self._releases(request.filters)
         if not releases:
@@ -321,12 +321,23 @@ class Oracle:
         sentence = request.within == Within.SENTENCE
         if request.scope == Scope.TITLE:
             titles = self._titles(list(releases))
+            if not request.query.has_terms:
+                return frozenset(
+                    pk
+                    for pk, release, _ in rows
+                    if not any(contains(titles[release], p) for p in request.query.excluded)
+                )
             return frozenset(
                 pk
                 for pk, release, _ in rows
                 if satisfies(request.query, titles[release], within_sentence=sentence)
             )
         contents = self._contents([pk for pk, _, _ in rows])
+        if not request.query.has_terms:  # filters alone list every section they allow
+            excluded = request.query.excluded
+            return frozenset(
+                pk for pk, _, _ in rows if not any(contains(contents[pk], p) for p in excluded)
+            )
         plain = plain_phrases(request.query.text)
         if plain is not None:
             return frozenset(

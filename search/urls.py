@@ -1,10 +1,10 @@
-"""Search URLs: the page, its feed, similar sections and the OpenSearch description."""
+"""Search URLs: the page, its feed and export, similar sections, the OpenSearch description."""
 
 from django.urls import path
 
 from portal import throttled
 from portal.ratelimit import limit_per_client
-from search.web import feeds, views
+from search.web import export, feeds, views
 
 app_name = "search"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         limit_per_client("search", respond=throttled.page_response)(feeds.SearchFeed()),
         name="feed",
     ),
+    path("search/export", export.export, name="export"),
     path("sections/<int:pk>/similar/", views.similar_page, name="similar"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
 ]

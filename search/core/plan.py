@@ -119,9 +119,10 @@ class Plan:
 
 
 def build_plan(request: SearchRequest) -> Plan | None:
-    """The checks for ``request``; ``None`` when it has no phrase to look for."""
+    """The checks for ``request``; ``None`` when it has neither a phrase nor a filter. With
+    filters alone there are no phrase groups: every section the filters allow matches."""
     parsed = request.query
-    if not parsed.has_terms:
+    if not request.searchable:
         return None
     f = request.filters
     keywords = [

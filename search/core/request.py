@@ -111,6 +111,26 @@ class Filters:
     release: int | None = None
     answers_only: bool = False
 
+    @property
+    def restricts(self) -> bool:
+        """Whether any filter is set: a request with filters and no words browses them."""
+        return any(
+            (
+                self.provinces,
+                self.regions,
+                self.years,
+                self.kinds,
+                self.issuers,
+                self.doc_numbers,
+                self.validities,
+                self.speakers,
+                self.day_from,
+                self.day_to,
+                self.release is not None,
+                self.answers_only,
+            )
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ActiveFilter:
@@ -135,6 +155,11 @@ class SearchRequest:
     labels: dict[str, str] = field(default_factory=dict)
     expansions: tuple[Expansion, ...] = ()
     synonyms: bool = False
+
+    @property
+    def searchable(self) -> bool:
+        """Words to look for, or filters alone: ``region:金昌`` lists every section of 金昌."""
+        return self.query.has_terms or self.filters.restricts
 
 
 @dataclass(frozen=True, slots=True)

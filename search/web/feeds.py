@@ -64,7 +64,7 @@ class SearchFeed(Feed):
 
     def items(self, obj: Any) -> list[tuple[ReleaseGroup, Any]]:
         search, _params, request = obj
-        if not search.query.has_terms:
+        if not search.searchable:
             return []
         groups = search_releases(search, Paging(1, FEED_SIZE), per_release=1).groups
         return [(group, request) for group in groups]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from documents.models import Section
+from documents.selectors import regions_with_most_releases
+from documents.topics import thesaurus
 from portal import throttled
 from portal.context_processors import chosen_script
 from portal.ratelimit import limit_per_client
@@ -19,7 +23,7 @@ from search.core.explain import describe, suggestions
 from search.core.highlight import snippet
 from search.core.query import QueryTooLong
 from search.core.request import BadSearchParameter, Sort, build_request
-from search.core.service import FACETS, PageOutOfRange, search_releases
+from search.core.service import FACETS, PageOutOfRange, match, search_releases
 from search.core.similar import similar_in_other_regions
 from search.web.links import params_of, replaced, search_url, with_value, without_value
 
@@ -44,13 +48,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
         search, paging = build_request(params, default_page_size=settings.SEARCH_PAGE_SIZE)
         context["search"] = search
         context["explanation"] = describe(search)
-        if search.query.has_terms:
+        context.update(_date_inputs(params))
+        if search.searchable:
             page = search_releases(search, paging, chosen_script(request))
             context.update(_result_context(page, params))
             if page.total == 0:
                 context["suggestions"] = [
                     (s.label, search_url(s.params)) for s in suggestions(search, params)
                 ]
+                context.update(_zero_result_help(search, params))
     except (BadSearchParameter, QueryTooLong) as exc:
         context["error"] = str(exc)
         status = 400
@@ -118,8 +124,75 @@ def _result_context(page: Any, params: dict[str, list[str]]) -> dict[str, Any]:
         "pages": pages,
         "sorts": sorts,
         "feed_url": search_url(params_without_paging(params), view="search:feed"),
+        "export_csv_url": search_url(
+            {**params_without_paging(params), "format": ["csv"]}, view="search:export"
+        ),
+        "export_xlsx_url": search_url(
+            {**params_without_paging(params), "format": ["xlsx"]}, view="search:export"
+        ),
         "api_url": search_url(params_without_paging(params), view="api:search"),
     }
+
+
+def _date_inputs(params: dict[str, list[str]]) -> dict[str, str]:
+    """The date range as the page's date pickers show it: ``from=2024-01`` is 2024-01-01 and
+    ``to=2024-06`` 2024-06-30, the same range the search applies."""
+    shown = {}
+    for name, key, end in (("from", "date_from", False), ("to", "date_to", True)):
+        values = [v for v in params.get(name, []) if v.strip()]
+        shown[key] = _full_date(values[-1].strip(), end=end) if values else ""
+    return shown
+
+
+def _full_date(value: str, *, end: bool) -> str:
+    parts = value.replace("/", "-").split("-")
+    try:
+        year, month, day = (int(p) for p in [*parts, "0", "0"][:3])
+    except ValueError:
+        return ""
+    if not 1 <= year <= 9999:
+        return ""
+    if not month:
+        month, day = (12, 31) if end else (1, 1)
+    elif not day:
+        day = calendar.monthrange(year, min(max(month, 1), 12))[1] if end else 1
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+#: Regions offered when a search finds nothing: the ones with most releases.
+ZERO_RESULT_REGIONS = 8
+
+
+def _zero_result_help(search: Any, params: dict[str, list[str]]) -> dict[str, Any]:
+    """What to try when nothing matched: each active filter dropped (with what that finds),
+    the topics the query names, and the regions that have releases."""
+    dropped = []
+    for active in search.active:
+        broader = without_value(params, active.param, active.value)
+        try:
+            request, _paging = build_request(broader)
+        except (BadSearchParameter, QueryTooLong):
+            continue
+        found = len(match(request)) if request.searchable else 0
+        if found:
+            dropped.append({"label": active.label, "count": found, "url": search_url(broader)})
+    topics = []
+    for mention in thesaurus().mentions(search.query.text)[:3]:
+        topic = thesaurus().get(mention.slug)
+        if topic is not None:
+            topics.append({"name": topic.name, "url": search_url({"topic": [topic.slug]})})
+    regions = [
+        {"name": region.name, "url": search_url(_in_region(params, region.code))}
+        for region in regions_with_most_releases(ZERO_RESULT_REGIONS)
+    ]
+    return {"dropped": dropped, "near_topics": topics, "region_links": regions}
+
+
+def _in_region(params: dict[str, list[str]], code: str) -> dict[str, list[str]]:
+    return with_value(without_value(params, "region"), "region", code)
 
 
 def params_without_paging(params: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -174,6 +174,8 @@ def _match_leaf(
 ) -> list[Match]:
     field = plan.field
     candidates: set[int] = set()
+    if not plan.groups:  # filters alone: every document is a candidate
+        candidates = set(range(reader.doc_count_all()))
     # Groups with index terms first: a group without any would make every document a candidate.
     ordered = sorted(plan.groups, key=lambda g: (not all(c.terms for c in g), len(g)))
     for i, group in enumerate(ordered):
