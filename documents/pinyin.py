@@ -42,6 +42,11 @@ def name_forms(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in forms if f))
 
 
+def sort_key(name: str) -> tuple[str, str]:
+    """Order names as a Chinese index does, by their pinyin (then by the characters)."""
+    return (" ".join(lazy_pinyin(name, style=Style.TONE3, errors="ignore")), name)
+
+
 def search_key(name: str) -> str:
     """Every form of a name, space-separated: the picker filters on it as the reader types."""
     return " ".join(name_forms(name))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from documents.comparison import compare, comparison_csv, read_regions, topic_sentences
+from documents import pinyin
 from documents.models import Topic
 from documents.topic_selectors import (
     topic_counts,
@@ -27,8 +28,17 @@ REGIONS_PER_TOPIC = 40
 
 @require_GET
 def topic_index(request: HttpRequest) -> HttpResponse:
-    """Every topic of the thesaurus with how much the portal holds on it."""
-    return render(request, "documents/topic_index.html", {"counts": topic_counts()})
+    """Every topic of the thesaurus with how much the portal holds on it, in pinyin order;
+    topics no published section mentions yet are listed apart."""
+    counts = sorted(topic_counts(), key=lambda c: pinyin.sort_key(c.topic.name))
+    return render(
+        request,
+        "documents/topic_index.html",
+        {
+            "counts": [c for c in counts if c.sections],
+            "empty": [c for c in counts if not c.sections],
+        },
+    )
 
 
 @require_GET

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
+
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -64,7 +67,11 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for figure in figures:
         by_section.setdefault(figure.section_id, []).append(figure)
     previous = None
+    ranks = heading_ranks(sections)
+    page_url = request.build_absolute_uri(release.get_absolute_url())
     for section in sections:
+        section.heading_tag = f"h{ranks.get(section.level, 4)}" if section.heading else ""
+        section.citation = citation(release, section, page_url) if release.is_published else ""
         section.figure_list = by_section.get(section.pk, [])
         # Name the answerer once per answer, not on every continuation of it.
         section.speaker_label = section.kind == "answer" and (
@@ -97,8 +104,46 @@ def release_original(request: HttpRequest, pk: int) -> FileResponse:
         handle = release.original.open("rb")
     except FileNotFoundError as exc:
         raise Http404("original missing") from exc
-    name = release.original_name or release.original.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=download_name(release))
+
+
+def download_name(release: Release) -> str:
+    """The original's download name: the release's title and date, with the original's type
+    (``金昌专场-2024-09-03.txt``), not the storage name a reader cannot place."""
+    stored = release.original_name or release.original.name.rsplit("/", 1)[-1]
+    suffix = PurePath(stored).suffix.lower()[:8]
+    title = _UNSAFE_IN_NAMES.sub("", release.title).strip()[:80] or "release"
+    day = f"-{release.published.isoformat()}" if release.published else ""
+    return f"{title}{day}{suffix}"
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def heading_ranks(sections: list) -> dict[int, int]:
+    """The HTML heading rank of each outline level a release uses: its first level is ``h2``
+    (under the title's ``h1``), the next ``h3`` … so no rank is skipped (h2 → h4), whatever
+    levels the parser gave."""
+    levels = sorted({s.level for s in sections if s.heading})
+    return {level: min(2 + i, 6) for i, level in enumerate(levels)}
+
+
+def citation(release: Release, section, page_url: str) -> str:
+    """A citation of one section: who issued it, the title, the number, the date, the section
+    and its permanent link (in the order of GB/T 7714's electronic documents)."""
+    who = release.issuer or (release.region.name if release.region else "")
+    parts = [f"{who}. " if who else "", f"{release.title}"]
+    if release.doc_number:
+        parts.append(f"（{release.doc_number}）")
+    parts.append("[EB/OL]. ")
+    if release.published:
+        parts.append(f"({release.published.isoformat()}) ")
+    label = section.heading or section.speaker or ""
+    parts.append(f"§{section.anchor.removeprefix('s')}")
+    if label:
+        parts.append(f" {label[:40]}")
+    parts.append(f". {page_url}#{section.anchor}")
+    return "".join(parts)
 
 
 def _written(release: Release) -> SimpleNamespace | None:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pytest
 from django.utils.html import escape
 
+from documents import pinyin
 from documents.models import Figure, Region, Section, Topic
 from documents.section_analysis import analysis_version, figure_topics
 from documents.topics import thesaurus
@@ -311,6 +312,12 @@ def test_topic_index_lists_at_least_25_topics_with_counts(client, seeds):
     links = re.findall(r'<a href="/topics/([a-z0-9-]+)/">', html)
     assert len(links) >= 25
     assert "企业开办" in html and "接诉即办" in html
+    # In pinyin order, topics with sections first, the others apart.
+    table = html.split('<table class="topic-table">')[1].split("</table>")[0]
+    names = re.findall(r'<th scope="row"><a href="/topics/[a-z0-9-]+/">([^<]+)</a>', table)
+    assert names == sorted(names, key=pinyin.sort_key)
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>\s*<td class="num">', table)]
+    assert counts and min(counts) > 0
 
 
 def test_topic_page_lists_sections_per_region(client, seeds):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import pytest
@@ -88,7 +89,24 @@ def test_original_is_downloaded_byte_for_byte(client, seeds):
     response = client.get(f"{seeds['002'].get_absolute_url()}original/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == seed_bytes("002")
-    assert "002_bb73c84a6b785931.txt" in response["Content-Disposition"]
+    # Named after the release, not the storage name a reader cannot place.
+    disposition = unquote(response["Content-Disposition"])
+    assert "齐心培沃土 合力赢未来" in disposition and disposition.endswith("-2021-01-01.txt")
+    assert "002_bb73c84a6b785931" not in disposition
+
+
+def test_release_headings_skip_no_rank_and_sections_can_be_cited(client, seeds):
+    html = client.get(seeds["004"].get_absolute_url()).content.decode()
+    ranks = [int(r) for r in re.findall(r"<h([1-6])[ >]", html.split('<div class="sections">')[1])]
+    previous = 2
+    for rank in ranks:
+        assert rank <= previous + 1, ranks
+        previous = rank
+    citation = re.search(r'<p class="citation" id="cite-(s[\w-]+)">([^<]+)</p>', html)
+    assert citation
+    anchor, text = citation.groups()
+    assert "呼和浩特市人民政府" in text and "[EB/OL]" in text and "2023-06-27" in text
+    assert text.endswith(f"/releases/{seeds['004'].pk}/#{anchor}")
 
 
 def test_drafts_are_hidden_from_the_public(client, seeds):
