@@ -8,8 +8,8 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from documents.comparison import compare, comparison_csv, read_regions, topic_sentences
 from documents import pinyin
+from documents.comparison import compare, comparison_csv, read_regions, topic_sentences
 from documents.models import Topic
 from documents.topic_selectors import (
     topic_counts,

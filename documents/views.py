@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
-
 from types import SimpleNamespace
 
 from django.conf import settings
