@@ -5,11 +5,31 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from documents.english import english_name, kind_label
 from documents.script import in_script
 
 register = template.Library()
+
+
+@register.filter(name="place")
+def place_filter(region: object, script: str) -> str:
+    """``{{ region|place:script }}`` — a region's name: in pinyin with its English type on the
+    English pages (Jinchang, Yongchang County), else in the reader's script."""
+    if region is None:
+        return ""
+    name = str(getattr(region, "name", region) or "")
+    if (get_language() or "").startswith("en"):
+        return english_name(name, str(getattr(region, "kind", "")))
+    return in_script(name, script)
+
+
+@register.filter(name="region_kind")
+def region_kind_filter(kind: str) -> str:
+    """``{{ region.kind|region_kind }}`` — 地级市, or prefecture-level city on English pages."""
+    return kind_label(kind) if (get_language() or "").startswith("en") else kind
 
 
 @register.filter(name="in_script")

@@ -185,7 +185,7 @@ def _zero_result_help(search: Any, params: dict[str, list[str]]) -> dict[str, An
         if topic is not None:
             topics.append({"name": topic.name, "url": search_url({"topic": [topic.slug]})})
     regions = [
-        {"name": region.name, "url": search_url(_in_region(params, region.code))}
+        {"region": region, "url": search_url(_in_region(params, region.code))}
         for region in regions_with_most_releases(ZERO_RESULT_REGIONS)
     ]
     return {"dropped": dropped, "near_topics": topics, "region_links": regions}

@@ -1,0 +1,46 @@
+"""The English interface names regions in pinyin with their type in English, and takes pinyin."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from documents.english import english_name, kind_label
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "english"),
+    [
+        ("金昌市", "地级市", "Jinchang"),
+        ("永昌县", "县", "Yongchang County"),
+        ("西安市", "地级市", "Xi'an"),
+        ("峄城区", "市辖区", "Yicheng District"),
+        ("甘肃省", "省", "Gansu Province"),
+        ("内蒙古自治区", "自治区", "Inner Mongolia Autonomous Region"),
+        ("新疆维吾尔自治区", "自治区", "Xinjiang Uygur Autonomous Region"),
+        ("陕西省", "省", "Shaanxi Province"),
+        ("北京市", "直辖市", "Beijing"),
+    ],
+)
+def test_names_in_pinyin_with_official_spellings(name, kind, english):
+    assert english_name(name, kind) == english
+
+
+def test_division_types_are_translated():
+    with translation.override("en"):
+        assert kind_label("地级市") == "prefecture-level city"
+
+
+def _english(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    return client
+
+
+def test_english_pages_show_pinyin_names_and_accept_them(client, seeds):
+    client = _english(client)
+    region = client.get("/regions/620300/").content.decode()
+    assert "<h1>Jinchang" in region and "prefecture-level city" in region
+    compare = client.get("/compare/?topic=企业开办&regions=Jinchang,Zhangye").content.decode()
+    assert 'data-region="金昌市"' in compare and "Jinchang" in compare
