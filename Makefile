@@ -96,7 +96,7 @@ format: install
 
 messages: install ## Rebuild the English translation catalogue (needs gettext)
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
-	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+	$(BIN)/python manage.py compilemessages -l en -l zh_Hans --ignore=.venv
 
 # With the production environment set (README "Deploying"): hashed static files, then gunicorn
 # (gunicorn.conf.py) on $(HOST):$(PORT) unless PORTAL_BIND says otherwise.

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import IntegrityError
@@ -82,7 +83,10 @@ class ReleaseUploadMixin:
             if redirect is not None:
                 return redirect
         return self._render(
-            request, "admin/documents/release/upload.html", _("上传发布稿"), {"form": form}
+            request,
+            "admin/documents/release/upload.html",
+            _("上传发布稿"),
+            {"form": form, "max_upload": settings.PORTAL_MAX_UPLOAD_BYTES},
         )
 
     def _stage_single(self, form: UploadForm, data: bytes, filename: str):

@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "search",
     "quality",  # evaluation, fuzzing, benchmark and load-test commands; no pages
     "haystack",
-    "axes",  # failed-login lockout, see "Login attempts" below
+    "portal.apps.LoginLockoutConfig",  # django-axes: failed-login lockout, "Login attempts"
 ]
 
 MIDDLEWARE = [

@@ -44,3 +44,14 @@ def test_english_pages_show_pinyin_names_and_accept_them(client, seeds):
     assert "<h1>Jinchang" in region and "prefecture-level city" in region
     compare = client.get("/compare/?topic=企业开办&regions=Jinchang,Zhangye").content.decode()
     assert 'data-region="金昌市"' in compare and "Jinchang" in compare
+
+
+def test_the_admin_index_names_the_login_lockout_in_chinese(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert "登录保护" in html and "登录尝试" in html
+    assert "Access attempts" not in html
+
+
+def test_the_upload_page_states_the_size_limit(admin_client):
+    html = admin_client.get("/admin/documents/release/upload/").content.decode()
+    assert "每个文件最大 20.0\xa0MB" in html
