@@ -40,7 +40,9 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_TERM_LENGTH = 30
 _REQUIRED_KEYS = ("slug", "name", "description")
 _LIST_KEYS = ("synonyms", "abbreviations", "not_within")
-_KNOWN_KEYS = frozenset(_REQUIRED_KEYS + _LIST_KEYS)
+#: Optional one-line strings: the topic's name and description on the English pages.
+_ENGLISH_KEYS = ("name_en", "description_en")
+_KNOWN_KEYS = frozenset(_REQUIRED_KEYS + _LIST_KEYS + _ENGLISH_KEYS)
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
@@ -57,6 +59,8 @@ class Topic:
     description: str
     synonyms: tuple[str, ...]
     abbreviations: tuple[str, ...]
+    name_en: str = ""
+    description_en: str = ""
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -298,12 +302,19 @@ def _read_entry(path: Path, index: int, entry: Any) -> tuple[Topic, list[str]]:
         if not isinstance(value, list):
             raise ThesaurusError(f"{where}: {key} must be a list of strings")
         lists[key] = [_term(where, key, item) for item in value]
+    english = {}
+    for key in _ENGLISH_KEYS:
+        value = entry.get(key, "")
+        if not isinstance(value, str) or "\n" in value.strip():
+            raise ThesaurusError(f"{where}: {key} must be a one-line string")
+        english[key] = value.strip()
     topic = Topic(
         slug=slug,
         name=name,
         description=description,
         synonyms=tuple(lists["synonyms"]),
         abbreviations=tuple(lists["abbreviations"]),
+        **english,
     )
     folded_terms = [fold(term) for term in topic.terms]
     for word in lists["not_within"]:

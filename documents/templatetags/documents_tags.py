@@ -20,6 +20,7 @@ from documents.comparison import figure_label as _figure_label
 from documents.figures.measures import Measure
 from documents.models import Figure
 from documents.script import in_script
+from documents.topics import thesaurus
 
 register = template.Library()
 
@@ -32,6 +33,29 @@ _PARAGRAPHS = re.compile(r"\n{2,}")
 def measure_label(measure: Measure) -> str:
     """``{{ measure|measure_label }}``: the measure's name in the interface's language."""
     return measure.label_en if (get_language() or "").startswith("en") else measure.label
+
+
+@register.filter
+def topic_name(topic: object, script: str) -> str:
+    """``{{ topic|topic_name:script }}``: the thesaurus name, in English on the English pages
+    where the thesaurus gives one, else in the reader's script."""
+    return _topic_text(topic, "name", script)
+
+
+@register.filter
+def topic_description(topic: object, script: str) -> str:
+    """``{{ topic|topic_description:script }}``, as ``topic_name``."""
+    return _topic_text(topic, "description", script)
+
+
+def _topic_text(topic: object, field: str, script: str) -> str:
+    chinese = str(getattr(topic, field, "") or "")
+    if (get_language() or "").startswith("en"):
+        entry = thesaurus().get(str(getattr(topic, "slug", "")))
+        english = getattr(entry, f"{field}_en", "") if entry else ""
+        if english:
+            return english
+    return in_script(chinese, script)
 
 
 @register.filter

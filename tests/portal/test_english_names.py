@@ -55,3 +55,18 @@ def test_the_admin_index_names_the_login_lockout_in_chinese(admin_client):
 def test_the_upload_page_states_the_size_limit(admin_client):
     html = admin_client.get("/admin/documents/release/upload/").content.decode()
     assert "每个文件最大 20.0\xa0MB" in html
+
+
+def test_topics_have_english_names_on_the_english_pages(client, seeds):
+    client = _english(client)
+    index = client.get("/topics/").content.decode()
+    assert "Starting a business" in index
+    compare = client.get("/compare/?topic=企业开办&regions=Jinchang").content.decode()
+    assert "Starting a business" in compare
+    chinese = _chinese(client).get("/topics/").content.decode()
+    assert "企业开办" in chinese and "Starting a business" not in chinese
+
+
+def _chinese(client):
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    return client
