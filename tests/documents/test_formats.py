@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import io
+import struct
+import time
 import zipfile
 import zlib
 
@@ -189,6 +191,75 @@ def test_docx_zip_bomb():
         archive.writestr("word/media/bomb.bin", b"\0" * (20 * 1024 * 1024))
     with pytest.raises(IngestError, match="压缩炸弹"):
         extract_text(buffer.getvalue(), "bomb.docx")
+
+
+def _zip_by_hand(members: list[tuple[str, bytes, bytes, int, int]]) -> bytes:
+    """A zip whose headers say what the caller says: (name, raw deflated bytes, content for the
+    CRC, declared size, method). How a hostile file forges a member's size."""
+    out, central = bytearray(), bytearray()
+    for name, raw, crc_of, declared, method in members:
+        offset = len(out)
+        crc = zlib.crc32(crc_of)
+        encoded = name.encode()
+        fields = (20, 0, method, 0, 0, crc, len(raw), declared, len(encoded), 0)
+        out += b"PK\x03\x04" + struct.pack("<5H3L2H", *fields) + encoded + raw
+        central += (
+            b"PK\x01\x02"
+            + struct.pack("<6H3L5HLL", 20, *fields[:-1], 0, 0, 0, 0, 0, offset)
+            + encoded
+        )
+    end = struct.pack("<4H2LH", 0, 0, len(members), len(members), len(central), len(out), 0)
+    return bytes(out + central + b"PK\x05\x06" + end)
+
+
+def _deflated(content: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(content) + compressor.flush()
+
+
+def _real_docx_members() -> dict[str, bytes]:
+    document = docx.Document()
+    document.add_paragraph("营商环境")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _forged(document_xml: bytes, declared_from: bytes) -> bytes:
+    members = []
+    for name, content in _real_docx_members().items():
+        if name == "word/document.xml":
+            raw = _deflated(document_xml)
+            members.append((name, raw, declared_from, len(declared_from), 8))
+        else:
+            members.append((name, _deflated(content), content, len(content), 8))
+    return _zip_by_hand(members)
+
+
+def test_docx_forged_size_bomb_is_measured_by_its_bytes():
+    """Issue 22: document.xml declared as 1 MiB (with that MiB's CRC) inflates to 300 MiB.
+    The headers pass the directory check; the bytes do not, and quickly."""
+    zeros = b"\0" * (300 * 1024 * 1024)
+    data = _forged(zeros, declared_from=zeros[: 1024 * 1024])
+    assert len(data) < 2 * 1024 * 1024
+    started = time.monotonic()
+    with pytest.raises(IngestError, match=r"超过 50 MB 的上限（按实际解压出的字节计"):
+        extract_text(data, "forged.docx")
+    assert time.monotonic() - started < 5
+
+
+def test_docx_member_larger_than_declared_is_refused_as_forged():
+    real = _real_docx_members()["word/document.xml"]
+    data = _forged(real + b" " * 5000, declared_from=real)
+    with pytest.raises(IngestError, match=r"声明的大小.*与实际解压出的"):
+        extract_text(data, "forged.docx")
+
+
+def test_docx_read_from_measured_members_keeps_its_text():
+    real = _real_docx_members()["word/document.xml"]
+    data = _forged(real, declared_from=real)
+    assert extract_text(data, "honest.docx").text == "营商环境"
 
 
 def test_docx_too_many_entries():

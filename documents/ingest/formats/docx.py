@@ -1,10 +1,12 @@
 """DOCX uploads → paragraphs and table text, after checking the zip is not a bomb.
 
 A .docx is a zip archive, and zip archives can declare (or hide) enormous contents, so the
-archive's directory is checked with ``zipfile`` before python-docx opens anything: too many
-entries, too large an entry or total, or an implausible compression ratio are refused with a
-message each. Encrypted Office files and old .doc files are OLE compound files rather than
-zips; their magic number is recognised so the uploader learns what to do instead.
+archive's directory is checked with ``zipfile`` before anything is inflated: too many entries,
+too large an entry or total, or an implausible compression ratio are refused with a message
+each. The directory can lie, so the members are then inflated by their bytes within a budget
+(``archive.read_members``) and python-docx reads only the repacked, measured members.
+Encrypted Office files and old .doc files are OLE compound files rather than zips; their magic
+number is recognised so the uploader learns what to do instead.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import zipfile
 
 from documents.ingest.errors import IngestError
 from documents.ingest.formats._common import Extracted, clean_title, join_paragraphs
+from documents.ingest.formats.archive import Budget, read_members, repack
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 MAX_ENTRIES = 2000
@@ -25,14 +28,20 @@ RATIO_FLOOR = 1024 * 1024
 _MB = 1024 * 1024
 
 
+#: Members are inflated by their bytes within these limits (``archive.read_members``).
+BUDGET = Budget(member_bytes=MAX_ENTRY_SIZE, total_bytes=MAX_TOTAL_SIZE, seconds=10.0)
+
+
 def extract_docx(data: bytes) -> Extracted:
-    """Check the archive, then read body paragraphs and table rows in document order."""
+    """Check the archive, inflate it within the budget, then read body paragraphs and table
+    rows in document order from the repacked members (python-docx never sees the original)."""
     check_archive(data)
+    members = read_members(data, BUDGET, label="这个 .docx ")
     import docx
     from docx.table import Table
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(repack(members)))
     except Exception as exc:  # python-docx raises many kinds for a malformed package
         raise IngestError(f"无法读取这个 Word 文档（文件可能已损坏）：{exc}") from exc
     paragraphs: list[str] = []
