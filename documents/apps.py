@@ -1,7 +1,8 @@
-"""App configuration: the gazetteer is loaded after every migrate; system checks registered."""
+"""App configuration: the gazetteer loaded after every migrate, a deleted release's original
+deleted after the commit, system checks registered."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from documents import checks  # noqa: F401 - registers the system checks
+        from documents.models import Release
+        from documents.originals import forget_original_on_delete
         from documents.regions import load_regions_after_migrate
 
         post_migrate.connect(load_regions_after_migrate, sender=self)
+        post_delete.connect(forget_original_on_delete, sender=Release)

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from documents.originals import referenced_names
+
 from .archive import digest, tree, write_archive
 from .database import DATABASE_FORMATS, Counts, snapshot_database
 from .errors import BackupError
@@ -32,6 +34,16 @@ class BackupResult:
     media_files: int
     index_files: int
     seconds: float
+
+
+def referenced_media() -> list[tuple[str, Path]]:
+    """The originals the database points to (an orphan file is not part of the library)."""
+    root = Path(settings.MEDIA_ROOT)
+    return [
+        (f"media/{name}", root / name)
+        for name in sorted(referenced_names())
+        if (root / name).is_file()
+    ]
 
 
 def default_output() -> Path:
@@ -69,7 +81,7 @@ def create_backup(
         entries = [
             *tree(staged / "database", "database"),
             *tree(staged / "index", "index"),
-            *tree(Path(settings.MEDIA_ROOT), "media"),
+            *referenced_media(),
         ]
         secret = Path(settings.DATA_DIR) / "secret_key"
         if include_secret and secret.is_file():

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.backup import BackupError, restore_backup
@@ -43,6 +45,11 @@ class Command(BaseCommand):
             self.stdout.write("  database migrated to this code's schema")
         self.stdout.write(f"  search index: {result.index}; drift {result.drift}")
         self.stdout.write(f"  took {result.seconds:.1f} s")
+        if not settings.DEBUG:
+            # Static files are not in a backup (the code ships them): a production instance
+            # serves them only once collected.
+            call_command("collectstatic", "--noinput", verbosity=0)
+            self.stdout.write(f"  static files collected into {settings.STATIC_ROOT}")
         if result.drift:
             raise CommandError(
                 f"the index still differs from the database in {result.drift} section(s): "

@@ -1,0 +1,63 @@
+"""Originals on disk equal what the database points to: no orphans, no broken downloads."""
+
+from __future__ import annotations
+
+import os
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from documents.models import Release
+from documents.originals import GRACE_SECONDS, check_originals
+from documents.services import import_release
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TEXT = "测试市营商环境发布会\n测试市优化营商环境，企业开办压缩至1个工作日。\n".encode()
+
+
+def _release(name: str = "orig.txt") -> Release:
+    result = import_release(TEXT + name.encode(), filename=name, publish=True)
+    assert result.release is not None, result.message
+    return Release.objects.get(pk=result.release.pk)
+
+
+def test_deleting_a_release_deletes_its_original_after_the_commit():
+    release = _release()
+    path = Path(release.original.path)
+    assert path.is_file()
+    release.delete()
+    assert not path.exists()
+
+
+def test_orphans_and_missing_originals_are_reported_and_repaired():
+    kept = _release("kept.txt")
+    lost = _release("lost.txt")
+    Path(lost.original.path).unlink()  # a file lost on disk
+    orphan = Path(settings.MEDIA_ROOT) / "originals" / "2020" / "01" / "orphan.txt"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"nothing points here")
+    old = time.time() - GRACE_SECONDS - 60
+    os.utime(orphan, (old, old))
+    fresh = orphan.with_name("in-flight.txt")
+    fresh.write_bytes(b"an import may be committing")
+
+    report = check_originals()
+    assert report.orphans == ["originals/2020/01/orphan.txt"]
+    assert report.young_orphans == ["originals/2020/01/in-flight.txt"]
+    assert report.missing == [(lost.pk, lost.original.name)]
+    with pytest.raises(CommandError, match="1 orphan file"):
+        call_command("check_originals", stdout=StringIO())
+
+    out = StringIO()
+    call_command("check_originals", "--repair", stdout=out)
+    assert "1 orphan(s) deleted, 1 reference(s) cleared" in out.getvalue()
+    assert not orphan.exists() and fresh.exists()  # the young one is left alone
+    lost.refresh_from_db()
+    assert not lost.original
+    assert Path(kept.original.path).is_file()
+    assert check_originals().clean
