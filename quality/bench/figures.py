@@ -147,6 +147,7 @@ def scaling_table(runs: dict[int, dict]) -> str:
     row("import + index, end to end", lambda r: f"{r['import_chars_per_s']:,} ch/s")
     row("publish → searchable", lambda r: f"{r['publish_to_searchable_s']} s")
     row("measured", lambda r: r.get("date", "?"))
+    row("commit", lambda r: f"`{r.get('commit', '?')}`")
     return "\n".join(lines)
 
 
