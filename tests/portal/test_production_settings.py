@@ -7,6 +7,7 @@ folder of its own, so a developer's ``var/`` is never touched.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -148,21 +150,21 @@ def wait_until_serving(port: int, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def gunicorn(data_dir):
-    """gunicorn with two workers behind a (pretend) TLS proxy, after migrate + collectstatic."""
+@contextlib.contextmanager
+def serving(data: Path, workers: int, **overrides: str) -> Iterator[int]:
+    """gunicorn behind a (pretend) TLS proxy, after migrate + collectstatic; yields its port."""
     port = free_port()
     env = production_env(
-        data_dir,
+        data,
         PORTAL_BEHIND_TLS_PROXY="1",
         PORTAL_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-        PORTAL_SEARCH_RATE="4/h",
+        WEB_CONCURRENCY=str(workers),
+        **overrides,
     )
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         result = manage(env, *command)
         assert result.returncode == 0, result.stderr
-    log = data_dir / "gunicorn.log"
+    log = data / "gunicorn.log"
     with log.open("w") as out:
         server = subprocess.Popen([GUNICORN], cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
@@ -175,6 +177,13 @@ def gunicorn(data_dir):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="module")
+def gunicorn(data_dir):
+    """gunicorn with two workers and a search budget of four an hour."""
+    with serving(data_dir, 2, PORTAL_SEARCH_RATE="4/h") as port:
+        yield port
 
 
 HTTPS = {"X-Forwarded-Proto": "https"}
@@ -211,21 +220,7 @@ def test_search_rate_limit_holds_across_workers(gunicorn):
 def test_a_long_chinese_query_gets_the_portals_json_error(tmp_path_factory):
     """10,000 Chinese characters are 90,000 bytes of URL: gunicorn's own 4,094-byte cap on the
     request line answered with a bare HTML 414; the portal must answer, with its JSON 400."""
-    data = tmp_path_factory.mktemp("long-url")
-    port = free_port()
-    env = production_env(
-        data,
-        PORTAL_BEHIND_TLS_PROXY="1",
-        PORTAL_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
-    )
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        assert manage(env, *command).returncode == 0
-    log = data / "gunicorn.log"
-    with log.open("w") as out:
-        server = subprocess.Popen([GUNICORN], cwd=ROOT, env=env, stdout=out, stderr=out)
-    try:
-        wait_until_serving(port, server, log)
+    with serving(tmp_path_factory.mktemp("long-url"), 1) as port:
         query = urllib.parse.quote("营商环境" * 2500)
         api = get(port, f"/api/search?q={query}", **HTTPS)
         assert api.status == 400
@@ -233,6 +228,3 @@ def test_a_long_chinese_query_gets_the_portals_json_error(tmp_path_factory):
         assert "500" in json.loads(api.body)["error"]
         page = get(port, f"/search/?q={query}", **HTTPS)
         assert page.status == 400 and "500" in page.body.decode()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
