@@ -23,6 +23,7 @@ def own_media(settings, tmp_path):
     """A media folder of the test's own: other tests leave their originals in the shared one."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
+
 TEXT = "测试市营商环境发布会\n测试市优化营商环境，企业开办压缩至1个工作日。\n".encode()
 
 
