@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
 from documents.gazetteer import short_name
+
+
+def is_english() -> bool:
+    """Whether the page being rendered is in English (the interface's other language)."""
+    return (get_language() or "").startswith("en")
+
 
 #: Provincial-level divisions whose English name is not their pinyin.
 PROVINCES = {

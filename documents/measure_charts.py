@@ -66,7 +66,7 @@ class MeasureChart:
     measure: Measure
     rows: list[MeasureRow]
     chart: Chart
-    rules: list[str]
+    rules: list[tuple[str, str]]  # each conversion used, in Chinese and in English
 
     @property
     def regions_with_data(self) -> int:
@@ -98,7 +98,7 @@ def by_measure(figures: Iterable[Figure]) -> dict[str, list[Charted]]:
         if converted is None:
             continue
         entries = grouped.setdefault(figure.measure, [])
-        same = next((e for e in entries if _same_statement(e, figure, converted)), None)
+        same = next((e for e in entries if _same_statement(e, converted)), None)
         if same is not None:
             same.also.append(figure)
             if figure.after and not same.figure.after:
@@ -128,7 +128,7 @@ def measure_charts(columns: Sequence, per_region: PerRegion) -> list[MeasureChar
             for column, grouped in zip(columns, per_region, strict=True)
         ]
         bars: list[Bar] = []
-        rules: list[str] = []
+        rules: list[tuple[str, str]] = []
         for index, row in enumerate(rows):
             name = row.column.label
             if not row.charted:
@@ -136,8 +136,9 @@ def measure_charts(columns: Sequence, per_region: PerRegion) -> list[MeasureChar
                 continue
             for entry in row.charted:
                 figure = entry.figure
-                if entry.converted.rule and entry.converted.rule not in rules:
-                    rules.append(entry.converted.rule)
+                rule = (entry.converted.rule, entry.converted.rule_en)
+                if rule[0] and rule not in rules:
+                    rules.append(rule)
                 shown = figure.text + (f" → {figure.after}" if figure.after else "")
                 value_text = f"{entry.converted_text}（{shown}）" if entry.converted_text else shown
                 bars.append(
@@ -165,7 +166,8 @@ def glance(columns: Sequence, per_region: PerRegion) -> tuple[list[Measure], lis
     return measures, rows
 
 
-def _same_statement(entry: Charted, figure: Figure, converted: Converted) -> bool:
+def _same_statement(entry: Charted, converted: Converted) -> bool:
+    """The same figure stated again: the same value in the same unit."""
     return entry.converted.value == converted.value and entry.converted.unit == converted.unit
 
 

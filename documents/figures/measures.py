@@ -33,23 +33,31 @@ class Measure:
     label_en: str
     base_unit: str
     kind: str
+    unit_en: str = ""  # the base unit as the English pages name it
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("time_limit", "办理时限", "Processing time", "工作日", DURATION),
-    Measure("duration", "其他时长", "Other duration", "天", DURATION),
-    Measure("steps", "环节数", "Steps", "个", COUNT),
-    Measure("materials", "材料数", "Documents required", "份", COUNT),
-    Measure("visits", "跑动次数", "Visits in person", "次", COUNT),
-    Measure("items", "事项数", "Services and items", "项", COUNT),
-    Measure("entities", "市场主体数", "Businesses", "户", COUNT),
-    Measure("count", "其他数量", "Other count", "个", COUNT),
-    Measure("cost", "费用与减负", "Costs and savings", "万元", MONEY),
-    Measure("money", "金额", "Amount of money", "万元", MONEY),
-    Measure("rate", "比率", "Rate", "%", PERCENT),
-    Measure("change", "增减幅", "Change", "%", PERCENT),
-    Measure("points", "百分点变化", "Change in percentage points", "个百分点", PERCENT),
-    Measure("other", "其他", "Other", "", "other"),
+    Measure("time_limit", "办理时限", "Processing time", "工作日", DURATION, "working days"),
+    Measure("duration", "其他时长", "Other duration", "天", DURATION, "days"),
+    Measure("steps", "环节数", "Steps", "个", COUNT, "steps"),
+    Measure("materials", "材料数", "Documents required", "份", COUNT, "documents"),
+    Measure("visits", "跑动次数", "Visits in person", "次", COUNT, "visits"),
+    Measure("items", "事项数", "Services and items", "项", COUNT, "items"),
+    Measure("entities", "市场主体数", "Businesses", "户", COUNT, "businesses"),
+    Measure("count", "其他数量", "Other count", "个", COUNT, ""),
+    Measure("cost", "费用与减负", "Costs and savings", "万元", MONEY, "10,000 yuan"),
+    Measure("money", "金额", "Amount of money", "万元", MONEY, "10,000 yuan"),
+    Measure("rate", "比率", "Rate", "%", PERCENT, "%"),
+    Measure("change", "增减幅", "Change", "%", PERCENT, "%"),
+    Measure(
+        "points",
+        "百分点变化",
+        "Change in percentage points",
+        "个百分点",
+        PERCENT,
+        "percentage points",
+    ),
+    Measure("other", "其他", "Other", "", "other", ""),
 )
 BY_CODE: dict[str, Measure] = {m.code: m for m in MEASURES}
 #: The measures a comparison charts first, in this order.
@@ -188,36 +196,62 @@ def _count(base: str, subject: str, before: str, after: str) -> Reading:
 # --- conversion to the base unit ------------------------------------------------------------------
 
 _MAGNITUDE = (("万亿", Decimal(10) ** 12), ("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4))
+#: unit → (working days per unit, the rule in Chinese, the rule in English)
 _WORKING_DAYS = {
-    "分钟": (Decimal(1) / 480, "1 分钟 = 1/480 工作日（每个工作日 8 小时）"),
-    "小时": (Decimal("0.125"), "1 小时 = 0.125 工作日（每个工作日 8 小时）"),
-    "天": (Decimal(1), "1 天 = 1 工作日（行政许可期限以工作日计算）"),
-    "个工作日": (Decimal(1), ""),
-    "个月": (Decimal(250) / 12, "1 个月 = 20.83 工作日（全年 250 个工作日 ÷ 12）"),
-    "个季度": (Decimal("62.5"), "1 个季度 = 62.5 工作日"),
-    "周": (Decimal(5), "1 周 = 5 工作日"),
-    "年": (Decimal(250), "1 年 = 250 工作日"),
+    "分钟": (
+        Decimal(1) / 480,
+        "1 分钟 = 1/480 工作日（每个工作日 8 小时）",
+        "1 minute = 1/480 working day (8-hour working day)",
+    ),
+    "小时": (
+        Decimal("0.125"),
+        "1 小时 = 0.125 工作日（每个工作日 8 小时）",
+        "1 hour = 0.125 working day (8-hour working day)",
+    ),
+    "天": (
+        Decimal(1),
+        "1 天 = 1 工作日（行政许可期限以工作日计算）",
+        "1 day = 1 working day (licensing time limits are counted in working days)",
+    ),
+    "个工作日": (Decimal(1), "", ""),
+    "个月": (
+        Decimal(250) / 12,
+        "1 个月 = 20.83 工作日（全年 250 个工作日 ÷ 12）",
+        "1 month = 20.83 working days (250 working days a year ÷ 12)",
+    ),
+    "个季度": (Decimal("62.5"), "1 个季度 = 62.5 工作日", "1 quarter = 62.5 working days"),
+    "周": (Decimal(5), "1 周 = 5 工作日", "1 week = 5 working days"),
+    "年": (Decimal(250), "1 年 = 250 工作日", "1 year = 250 working days"),
 }
+#: unit → (calendar days per unit, the rule in Chinese, the rule in English)
 _CALENDAR_DAYS = {
-    "分钟": (Decimal(1) / 1440, "1 分钟 = 1/1440 天"),
-    "小时": (Decimal(1) / 24, "1 小时 = 1/24 天"),
-    "天": (Decimal(1), ""),
-    "个工作日": (Decimal("1.4"), "1 个工作日 = 1.4 天（每周 5 个工作日）"),
-    "个月": (Decimal("30.44"), "1 个月 = 30.44 天"),
-    "个季度": (Decimal("91.31"), "1 个季度 = 91.31 天"),
-    "周": (Decimal(7), "1 周 = 7 天"),
-    "年": (Decimal("365.25"), "1 年 = 365.25 天"),
+    "分钟": (Decimal(1) / 1440, "1 分钟 = 1/1440 天", "1 minute = 1/1440 day"),
+    "小时": (Decimal(1) / 24, "1 小时 = 1/24 天", "1 hour = 1/24 day"),
+    "天": (Decimal(1), "", ""),
+    "个工作日": (
+        Decimal("1.4"),
+        "1 个工作日 = 1.4 天（每周 5 个工作日）",
+        "1 working day = 1.4 days (5 working days a week)",
+    ),
+    "个月": (Decimal("30.44"), "1 个月 = 30.44 天", "1 month = 30.44 days"),
+    "个季度": (Decimal("91.31"), "1 个季度 = 91.31 天", "1 quarter = 91.31 days"),
+    "周": (Decimal(7), "1 周 = 7 天", "1 week = 7 days"),
+    "年": (Decimal("365.25"), "1 年 = 365.25 天", "1 year = 365.25 days"),
 }
 _YUAN = {"元": Decimal(1), "美元": Decimal(1), "欧元": Decimal(1), "港元": Decimal(1)}
+_CURRENCY_EN = {"元": "yuan", "美元": "US dollars", "欧元": "euros", "港元": "Hong Kong dollars"}
+_MAGNITUDE_EN = {"万亿": "万亿 = 10¹²", "亿": "亿 = 10⁸", "万": "万 = 10⁴"}
 
 
 @dataclass(frozen=True, slots=True)
 class Converted:
-    """A value in its measure's base unit, and the conversion used ("" when none was needed)."""
+    """A value in its measure's base unit, and the conversion used ("" when none was needed),
+    stated in Chinese and in English."""
 
     value: Decimal
     unit: str
     rule: str
+    rule_en: str = ""
 
     def __post_init__(self) -> None:
         # 1/480 of a working day does not end: six decimals, as the database keeps figures.
@@ -252,20 +286,25 @@ def convert(value: Decimal, unit: str, measure: str) -> Converted | None:
     factor, base = split_magnitude(unit)
     amount = value * factor
     if measure == "time_limit" and base in _WORKING_DAYS:
-        rate, rule = _WORKING_DAYS[base]
-        return Converted(amount * rate, "工作日", rule)
+        rate, rule, rule_en = _WORKING_DAYS[base]
+        return Converted(amount * rate, "工作日", rule, rule_en)
     if measure == "duration" and base in _CALENDAR_DAYS:
-        rate, rule = _CALENDAR_DAYS[base]
-        return Converted(amount * rate, "天", rule)
+        rate, rule, rule_en = _CALENDAR_DAYS[base]
+        return Converted(amount * rate, "天", rule, rule_en)
     if measure in ("cost", "money") and base in _YUAN:
         currency = base[:-1]  # "" for 元, 美 for 美元
-        rule = "" if unit == f"万{base}" else f"1 {unit} = {_plain(factor / 10**4)} 万{base}"
-        return Converted(amount / 10**4, f"万{currency}元", rule)
+        if unit == f"万{base}":
+            return Converted(amount / 10**4, f"万{currency}元", "")
+        share = _plain(factor / 10**4)
+        rule = f"1 {unit} = {share} 万{base}"
+        currency_en = _CURRENCY_EN[base]
+        rule_en = f"1 {unit} = {_plain(factor)} {currency_en} = {share} × 10,000 {currency_en}"
+        return Converted(amount / 10**4, f"万{currency}元", rule, rule_en)
     if measure in ("rate", "change"):
         if base == "%":
             return Converted(amount, "%", "")
         if base == "‰":
-            return Converted(amount / 10, "%", "1 ‰ = 0.1 %")
+            return Converted(amount / 10, "%", "1 ‰ = 0.1 %", "1 ‰ (per mille) = 0.1 %")
         return None
     if measure == "points":
         return Converted(amount, "个百分点", "") if base == "个百分点" else None
@@ -273,8 +312,12 @@ def convert(value: Decimal, unit: str, measure: str) -> Converted | None:
         # A key measure says what is counted, so 个, 项 and 份 count alike; "other counts" keep
         # their own counting word (人, 件, 个).
         target = base if measure == "count" else BY_CODE[measure].base_unit
-        rule = f"1 {unit} = {_plain(factor)} {base}" if factor != 1 else ""
-        return Converted(amount, target, rule)
+        if factor == 1:
+            return Converted(amount, target, "")
+        rule = f"1 {unit} = {_plain(factor)} {base}"
+        word = unit[: -len(base)] if base and unit.endswith(base) else ""
+        rule_en = f"{rule} ({_MAGNITUDE_EN[word]})" if word in _MAGNITUDE_EN else rule
+        return Converted(amount, target, rule, rule_en)
     return None
 
 

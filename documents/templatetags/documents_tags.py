@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from documents import pinyin
 from documents.comparison import figure_label as _figure_label
+from documents.english import is_english
 from documents.figures.measures import Measure
 from documents.models import Figure
 from documents.script import in_script
@@ -32,7 +32,23 @@ _PARAGRAPHS = re.compile(r"\n{2,}")
 @register.filter
 def measure_label(measure: Measure) -> str:
     """``{{ measure|measure_label }}``: the measure's name in the interface's language."""
-    return measure.label_en if (get_language() or "").startswith("en") else measure.label
+    return measure.label_en if is_english() else measure.label
+
+
+@register.filter
+def measure_unit(measure: Measure) -> str:
+    """``{{ measure|measure_unit }}``: the unit a measure is charted in, in English on the
+    English pages where it has an English name (working days, 10,000 yuan)."""
+    return measure.unit_en if is_english() and measure.unit_en else measure.base_unit
+
+
+@register.filter
+def conversion_rules(rules: list[tuple[str, str]]) -> str:
+    """``{{ chart.rules|conversion_rules }}``: the conversions a chart used, in the
+    interface's language, joined as the language joins a list."""
+    if is_english():
+        return "; ".join(english or chinese for chinese, english in rules)
+    return "；".join(chinese for chinese, _ in rules)
 
 
 @register.filter
@@ -50,7 +66,7 @@ def topic_description(topic: object, script: str) -> str:
 
 def _topic_text(topic: object, field: str, script: str) -> str:
     chinese = str(getattr(topic, field, "") or "")
-    if (get_language() or "").startswith("en"):
+    if is_english():
         entry = thesaurus().get(str(getattr(topic, "slug", "")))
         english = getattr(entry, f"{field}_en", "") if entry else ""
         if english:

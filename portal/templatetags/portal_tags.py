@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from documents.english import english_name, kind_label
+from documents.english import english_name, is_english, kind_label
 from documents.script import in_script
 
 register = template.Library()
@@ -21,7 +20,7 @@ def place_filter(region: object, script: str) -> str:
     if region is None:
         return ""
     name = str(getattr(region, "name", region) or "")
-    if (get_language() or "").startswith("en"):
+    if is_english():
         return english_name(name, str(getattr(region, "kind", "")))
     return in_script(name, script)
 
@@ -29,7 +28,7 @@ def place_filter(region: object, script: str) -> str:
 @register.filter(name="region_kind")
 def region_kind_filter(kind: str) -> str:
     """``{{ region.kind|region_kind }}`` — 地级市, or prefecture-level city on English pages."""
-    return kind_label(kind) if (get_language() or "").startswith("en") else kind
+    return kind_label(kind) if is_english() else kind
 
 
 @register.filter(name="in_script")

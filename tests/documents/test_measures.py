@@ -55,6 +55,32 @@ def test_a_conversion_says_what_it_assumed():
     assert convert(Decimal(2), "个工作日", "time_limit").rule == ""
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "measure", "english"),
+    [
+        ("2.5", "小时", "time_limit", "1 hour = 0.125 working day (8-hour working day)"),
+        ("1", "个月", "time_limit", "1 month = 20.83 working days (250 working days a year ÷ 12)"),
+        ("2", "个工作日", "duration", "1 working day = 1.4 days (5 working days a week)"),
+        ("3", "亿元", "money", "1 亿元 = 100,000,000 yuan = 10,000 × 10,000 yuan"),
+        ("1.5", "万户", "entities", "1 万户 = 10,000 户 (万 = 10⁴)"),
+        ("5", "‰", "rate", "1 ‰ (per mille) = 0.1 %"),
+    ],
+)
+def test_a_conversion_is_stated_in_english_too(value, unit, measure, english):
+    converted = convert(Decimal(value), unit, measure)
+    assert converted.rule and converted.rule_en == english
+
+
+def test_no_conversion_means_no_rule_in_either_language():
+    for value, unit, measure in (
+        ("98.51", "万元", "cost"),
+        ("3", "%", "rate"),
+        ("4", "份", "materials"),
+    ):
+        converted = convert(Decimal(value), unit, measure)
+        assert (converted.rule, converted.rule_en) == ("", "")
+
+
 def test_points_and_percent_never_convert_into_each_other():
     assert convert(Decimal(2), "个百分点", "change") is None
     assert convert(Decimal(2), "%", "points") is None

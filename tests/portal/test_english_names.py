@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.utils import translation
 
@@ -70,3 +72,17 @@ def test_topics_have_english_names_on_the_english_pages(client, seeds):
 def _chinese(client):
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     return client
+
+
+def test_charts_state_their_units_and_conversions_in_english(client, seeds):
+    """The 2.5 小时 of 金昌 is charted in working days; the English page says how, in English."""
+    client = _english(client)
+    html = client.get("/compare/?topic=企业开办&regions=Jinchang,Zhangye,Xiangtan").content.decode()
+    chart = html.split('data-measure="time_limit"')[1].split("</figure>")[0]
+    assert "Unit: working days" in chart
+    rules = chart.split('class="chart-rules">')[1].split("</p>")[0]
+    assert "1 hour = 0.125 working day (8-hour working day)" in rules
+    assert not re.search(r"[\u4e00-\u9fff]", rules.replace("Conversion:", "")), rules
+    chinese = _chinese(client).get("/compare/?topic=企业开办&regions=金昌市").content.decode()
+    assert "1 小时 = 0.125 工作日（每个工作日 8 小时）" in chinese
+    assert "working day" not in chinese
