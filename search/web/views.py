@@ -164,13 +164,15 @@ def _full_date(value: str, *, end: bool) -> str:
 
 #: Regions offered when a search finds nothing: the ones with most releases.
 ZERO_RESULT_REGIONS = 8
+#: At most this many filters are tried dropped on a page with no results (each is one search).
+ZERO_RESULT_DROPS = 6
 
 
 def _zero_result_help(search: Any, params: dict[str, list[str]]) -> dict[str, Any]:
     """What to try when nothing matched: each active filter dropped (with what that finds),
     the topics the query names, and the regions that have releases."""
     dropped = []
-    for active in search.active:
+    for active in search.active[:ZERO_RESULT_DROPS]:
         broader = without_value(params, active.param, active.value)
         try:
             request, _paging = build_request(broader)
