@@ -8,8 +8,12 @@ SEEDS := fixtures/seeds
 
 .PHONY: run test test-sqlite test-postgres postgres-deps bench bench-docs load load-postgres setup install migrate seed index browser-deps lint format messages serve-production clean
 
-run: setup ## Set up everything and serve on $(HOST):$(PORT) (SEEDS_ONLY=1: import only the five seeds)
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+# The task queue's worker (bulk imports, re-parsing, index repair) runs beside the server and
+# stops with it.
+run: setup ## Set up everything, start the job worker and serve on $(HOST):$(PORT) (SEEDS_ONLY=1: only the five seeds)
+	@$(BIN)/python manage.py run_huey --quiet & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: test-sqlite test-postgres ## The same set-up, then the whole suite on SQLite and on PostgreSQL
 
@@ -103,7 +107,9 @@ messages: install ## Rebuild the English translation catalogue (needs gettext)
 serve-production: install ## Collect static files and serve with gunicorn (DJANGO_ENV=production)
 	@test "$$DJANGO_ENV" = production || { echo 'set DJANGO_ENV=production and the rest (README: "Deploying")'; exit 1; }
 	$(BIN)/python manage.py collectstatic --noinput
-	PORTAL_BIND="$${PORTAL_BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn
+	@$(BIN)/python manage.py run_huey --quiet & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  PORTAL_BIND="$${PORTAL_BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

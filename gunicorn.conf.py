@@ -3,6 +3,10 @@
 gunicorn reads this file from the directory it starts in. Environment variables:
 ``PORTAL_BIND`` (default 127.0.0.1:8000, for a reverse proxy on the same machine),
 ``WEB_CONCURRENCY`` (workers; default 2 x cores + 1, at most 8) and ``GUNICORN_TIMEOUT``.
+
+Long work (bulk imports and publishes, re-parsing, sweeps) runs on the job worker, not in
+gunicorn's: start ``manage.py run_huey`` beside it under the same supervisor (``make
+serve-production`` starts both; README "Deploying").
 """
 
 from __future__ import annotations

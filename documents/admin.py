@@ -8,16 +8,21 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from documents import (
+    job_admin,  # noqa: F401 - registers the jobs' admin
+    jobs,
+)
 from documents.admin_upload import ReleaseUploadMixin, field_label
 from documents.forms import ReleaseAdminForm
-from documents.models import Region, Release, Section
-from documents.services import Outcome, note_corrections, reparse_release, replace_text
+from documents.models import Job, Region, Release, Section
+from documents.services import Outcome, note_corrections, replace_text
 
 
 class ProvinceFilter(admin.SimpleListFilter):
@@ -359,21 +364,11 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
         )
 
     @admin.action(description=_("用当前解析规则重新解析所选发布稿"), permissions=["change"])
-    def reparse(self, request, queryset) -> None:
-        done = 0
-        for release in queryset:
-            result = reparse_release(release)
-            if result.outcome is Outcome.IMPORTED:
-                done += 1
-            else:
-                self.message_user(
-                    request,
-                    f"#{release.pk} {release.title[:30]}：{result.message}",
-                    messages.WARNING,
-                )
-        self.message_user(
-            request,
-            ngettext("%(n)d 篇发布稿已重新解析。", "%(n)d 篇发布稿已重新解析。", done)
-            % {"n": done},
-            messages.SUCCESS,
+    def reparse(self, request, queryset):
+        """As a background job: a selection of hundreds takes longer than a request may."""
+        ids = sorted(queryset.values_list("pk", flat=True))
+        label = ngettext("%(n)d 篇发布稿", "%(n)d 篇发布稿", len(ids)) % {"n": len(ids)}
+        job = jobs.submit(
+            Job.Kind.REPARSE, label=label, user=request.user, total=len(ids), release_ids=ids
         )
+        return HttpResponseRedirect(job.get_absolute_url())

@@ -26,18 +26,17 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from documents import staging
+from documents import jobs, staging
 from documents.forms import BulkDecisionForm, ReleaseFieldsForm, UploadForm, detected_region
 from documents.ingest import IngestError
 from documents.ingest.metadata import PublishedDate, ReleaseMetadata
 from documents.ingest.records import RECORD_SUFFIXES
-from documents.models import Release, Section
+from documents.models import Job, Release, Section
 from documents.near_duplicates import find_near_duplicates
 from documents.services import (
     ImportResult,
     Outcome,
     existing_copy,
-    import_records,
     import_release,
     parse_upload,
     store_release,
@@ -77,7 +76,7 @@ class ReleaseUploadMixin:
             filename = PurePath(upload.name).name
             data = upload.read()
             if PurePath(filename).suffix.lower() in RECORD_SUFFIXES:
-                redirect = self._stage_bulk(form, data, filename)
+                redirect = self._stage_bulk(request, form, data, filename)
             else:
                 redirect = self._stage_single(form, data, filename)
             if redirect is not None:
@@ -107,14 +106,24 @@ class ReleaseUploadMixin:
         token = staging.stage(data, filename)
         return HttpResponseRedirect(reverse("admin:documents_release_preview", args=[token]))
 
-    def _stage_bulk(self, form: UploadForm, data: bytes, filename: str):
-        results = import_records(data, filename=filename, dry_run=True)
-        if not any(result.outcome is Outcome.WOULD_IMPORT for result in results):
-            form.add_error("file", nothing_new_message(filename, results))
-            return None
-        rows = [report_row(result) for result in results]
-        token = staging.stage(data, filename, note={"bulk": True, "rows": rows})
-        return HttpResponseRedirect(reverse("admin:documents_release_bulk", args=[token]))
+    def _stage_bulk(self, request: HttpRequest, form: UploadForm, data: bytes, filename: str):
+        """Stage the file and check it as a job: a thousand records take longer to read than
+        a request may last. A job that is already over (a small file, an immediate queue)
+        answers here and now, as the single-file upload does."""
+        token = staging.stage(data, filename, note={"bulk": True})
+        job = jobs.submit(Job.Kind.BULK_CHECK, label=filename, user=request.user, token=token)
+        if not job.is_finished:
+            return HttpResponseRedirect(job.get_absolute_url())
+        if job.status == Job.Status.DONE and any(
+            row["outcome"] == Outcome.WOULD_IMPORT for row in job.rows
+        ):
+            return HttpResponseRedirect(reverse("admin:documents_release_bulk", args=[token]))
+        staging.discard(token)
+        if job.status == Job.Status.DONE:
+            form.add_error("file", nothing_new_message(filename, job.rows))
+        else:
+            form.add_error("file", job.error or _("无法检查“%(name)s”。") % {"name": filename})
+        return None
 
     # -- step 2: preview and decision (one release) -----------------------------------------
     def preview_view(self, request: HttpRequest, token: str) -> HttpResponse:
@@ -209,24 +218,28 @@ class ReleaseUploadMixin:
         staged = self._load_staged(request, token)
         if staged is None or not staged.note.get("bulk"):
             return HttpResponseRedirect(reverse("admin:documents_release_upload"))
-        rows = staged.note.get("rows", [])
+        check = Job.objects.filter(kind=Job.Kind.BULK_CHECK, token=token).first()
+        if check is None or check.status != Job.Status.DONE:
+            target = (
+                check.get_absolute_url() if check else reverse("admin:documents_release_upload")
+            )
+            return HttpResponseRedirect(target)
+        rows = check.rows
         action = request.POST.get("action") if request.method == "POST" else None
         if action == "discard":
             return self._discard(request, staged)
         if action in ("draft", "publish") and BulkDecisionForm(request.POST).is_valid():
-            started = time.perf_counter()
-            results = import_records(
-                staged.data, filename=staged.filename, publish=action == "publish"
+            running = Job.objects.filter(kind=Job.Kind.BULK_IMPORT, token=token).first()
+            if running is not None:  # a second click, or the back button: one import per file
+                return HttpResponseRedirect(running.get_absolute_url())
+            job = jobs.submit(
+                Job.Kind.BULK_IMPORT,
+                label=staged.filename,
+                user=request.user,
+                token=token,
+                publish=action == "publish",
             )
-            elapsed = time.perf_counter() - started
-            staging.discard(token)
-            for result in results:
-                if result.outcome is Outcome.IMPORTED:
-                    self.log_addition(request, result.release, [{"added": {}}])
-            rows = [report_row(result) for result in results]
-            title = _("导入结果：%(name)s") % {"name": staged.filename}
-            context = {"rows": rows, "counts": outcome_counts(rows), "elapsed": elapsed}
-            return self._render(request, "admin/documents/release/bulk_done.html", title, context)
+            return HttpResponseRedirect(job.get_absolute_url())
         context = {"rows": rows, "counts": outcome_counts(rows), "staged": staged}
         title = _("批量导入预览：%(name)s") % {"name": staged.filename}
         return self._render(request, "admin/documents/release/bulk_preview.html", title, context)
@@ -297,10 +310,13 @@ def field_label(name: str) -> str:
     """What the admin calls a flagged field (文号 for ``doc_number``); unknown names as given."""
     if name == "meeting":
         return _("会议日期")
+    if name == "sections":  # a reverse relation: it has no verbose name of its own
+        return _("分段")
     try:
-        return str(Release._meta.get_field(name).verbose_name)
+        field = Release._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(field, "verbose_name", name))
 
 
 def dated(value: PublishedDate) -> SimpleNamespace:
@@ -360,18 +376,16 @@ REASONS_SHOWN = 5
 """Failed rows named in the message refusing a bulk file; the rest are counted."""
 
 
-def nothing_new_message(filename: str, results: list[ImportResult]) -> str:
+def nothing_new_message(filename: str, rows: list[dict[str, Any]]) -> str:
     """Why a bulk file brings nothing: how many rows repeat, and the first failures' reasons."""
-    failed = [r for r in results if r.outcome is Outcome.FAILED]
-    duplicates = sum(r.outcome is Outcome.DUPLICATE for r in results)
-    if len(results) == 1 and failed and failed[0].name == filename:  # the file as a whole
-        return _("无法导入“%(name)s”：%(reason)s") % {"name": filename, "reason": failed[0].message}
+    failed = [r for r in rows if r["outcome"] == Outcome.FAILED]
+    duplicates = sum(r["outcome"] == Outcome.DUPLICATE for r in rows)
     message = _("“%(name)s”中没有可导入的新发布稿：%(dup)d 篇已存在，%(failed)d 行无法导入。") % {
         "name": filename,
         "dup": duplicates,
         "failed": len(failed),
     }
-    reasons = [r.message for r in failed[:REASONS_SHOWN]]
+    reasons = [r["message"] for r in failed[:REASONS_SHOWN]]
     if len(failed) > REASONS_SHOWN:
         reasons.append(_("……另有 %(n)d 行") % {"n": len(failed) - REASONS_SHOWN})
     return " ".join([message, *reasons])

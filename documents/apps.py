@@ -14,7 +14,11 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("政策发布稿")
 
     def ready(self) -> None:
-        from documents import checks  # noqa: F401 - registers the system checks
+        from documents import (
+            bulk_jobs,  # noqa: F401 - registers the jobs' handlers
+            checks,  # noqa: F401 - registers the system checks
+            tasks,  # noqa: F401 - connects jobs to the task queue
+        )
         from documents.models import Release
         from documents.originals import forget_original_on_delete
         from documents.regions import load_regions_after_migrate

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -394,3 +395,64 @@ class SentenceFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release_id}:{self.value:x}"
+
+
+class Job(models.Model):
+    """Work too long for a request (a bulk publish, re-parsing many releases, index repair),
+    run by the task queue's worker; the row is what a person watches and what a restarted
+    worker resumes from. ``done`` counts items whose results are committed, so a job killed
+    mid-way starts again after them, never repeating one."""
+
+    class Kind(models.TextChoices):
+        BULK_CHECK = "bulk_check", _("批量文件检查")
+        BULK_IMPORT = "bulk_import", _("批量导入")
+        REPARSE = "reparse", _("重新解析")
+        REPAIR_INDEX = "repair_index", _("检索索引核对与修复")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
+
+    FINISHED = (Status.DONE, Status.FAILED, Status.CANCELLED)
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    label = models.CharField(_("对象"), max_length=300, blank=True)
+    token = models.CharField(max_length=32, blank=True, db_index=True)  # a staged upload's
+    params = models.JSONField(default=dict, blank=True)
+    state = models.JSONField(default=dict, blank=True)  # what a resumed run needs
+    rows = models.JSONField(default=list, blank=True)  # one report row per item handled
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    failed = models.PositiveIntegerField(_("失败"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=100, blank=True)  # host:pid of the worker running it
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(_("提交于"), auto_now_add=True)
+    started = models.DateTimeField(_("开始于"), null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(_("结束于"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created",)
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} {self.label}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:documents_job_change", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

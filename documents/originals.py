@@ -63,7 +63,9 @@ def stored_files() -> Iterator[tuple[str, float]]:
             yield path.relative_to(settings.MEDIA_ROOT).as_posix(), path.stat().st_mtime
 
 
-def check_originals(*, repair: bool = False, now: float | None = None) -> OriginalsReport:
+def check_originals(
+    *, repair: bool = False, now: float | None = None, grace: float = GRACE_SECONDS
+) -> OriginalsReport:
     """Compare the originals folder with the database; with ``repair``, fix what is safe."""
     now = time.time() if now is None else now
     referenced = referenced_names()
@@ -74,7 +76,7 @@ def check_originals(*, repair: bool = False, now: float | None = None) -> Origin
         on_disk.add(name)
         if name in referenced:
             continue
-        if now - mtime < GRACE_SECONDS:
+        if now - mtime < grace:
             report.young_orphans.append(name)
         else:
             report.orphans.append(name)

@@ -178,7 +178,7 @@ def import_records(
                 transaction.on_commit(listener.commit)  # before the usual sync, which would wait
             site = repeated_lines(r.text for r in records if not r.error)
             for record in records:
-                result = _import_record(record, filename, publish, dry_run, seen, site)
+                result = import_record(record, filename, publish, dry_run, seen, site)
                 results.append(result)
                 if result.outcome is Outcome.IMPORTED:
                     for listener in listeners:
@@ -191,12 +191,19 @@ def import_records(
     return results
 
 
+def read_records(data: bytes, filename: str) -> tuple[list[Record], frozenset[str]]:
+    """A bulk file's records and the lines repeated across them (a site's furniture);
+    raises IngestError when the file as a whole cannot be read."""
+    records = list(iter_records(data, PurePath(filename).suffix))
+    return records, repeated_lines(r.text for r in records if not r.error)
+
+
 def _bulk_listeners() -> list[Any]:
     """What answered ``bulk_import_started``: objects following the import's releases."""
     return [answer for _receiver, answer in bulk_import_started.send(sender=Release) if answer]
 
 
-def _import_record(
+def import_record(
     record: Record,
     filename: str,
     publish: bool,
@@ -204,6 +211,8 @@ def _import_record(
     seen: dict[str, int],
     site_lines: frozenset[str] = frozenset(),
 ) -> ImportResult:
+    """One record of a bulk file, parsed and (unless ``dry_run``) stored; ``seen`` maps the
+    content hashes met so far in the file to their lines, so a repeat within it is caught."""
     name = f"{filename}:{record.line}"
     if record.error:
         return ImportResult(name, Outcome.FAILED, record.error)

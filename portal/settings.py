@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "search",
     "quality",  # evaluation, fuzzing, benchmark and load-test commands; no pages
     "haystack",
+    "huey.contrib.djhuey",  # the task queue's worker: manage.py run_huey
     "portal.apps.LoginLockoutConfig",  # django-axes: failed-login lockout, "Login attempts"
 ]
 
@@ -253,10 +254,30 @@ HAYSTACK_SIGNAL_PROCESSOR = "search.indexing.signals.ReleaseSignalProcessor"
 SEARCH_POLICY_TERMS = env_path("SEARCH_POLICY_TERMS", BASE_DIR / "fixtures" / "policy-terms.txt")
 PORTAL_TOPICS_FILE = env_path("PORTAL_TOPICS_FILE", BASE_DIR / "fixtures" / "topics.yaml")
 SEARCH_PAGE_SIZE = env_int("SEARCH_PAGE_SIZE", 10)
-# Seconds a publish waits for another process's index writer before handing the update to a
-# retry thread; and how long that thread keeps trying before it reports an error.
+# Seconds a publish waits for another process's index writer before handing the update to the
+# task queue's worker; and how long the worker keeps retrying before it reports an error.
 SEARCH_LOCK_WAIT = env_int("SEARCH_LOCK_WAIT", 5)
 SEARCH_RETRY_SECONDS = env_int("SEARCH_RETRY_SECONDS", 3600)
+
+# Background jobs (bulk imports, re-parsing, index retries and repair) run on huey's worker,
+# ``manage.py run_huey``, beside the web server. The embedded default keeps the queue in a
+# SQLite file in the data folder, needing no server; several machines share one queue through
+# Redis: HUEY_CLASS=huey.RedisHuey and HUEY_REDIS_URL=redis://host:6379/0 (pip install redis).
+_HUEY_CLASS = env_str("HUEY_CLASS", "huey.SqliteHuey")
+HUEY = {
+    "huey_class": _HUEY_CLASS,
+    "name": "portal",
+    "immediate": env_bool("HUEY_IMMEDIATE", False),  # True: run each job in the caller
+    "results": False,
+    "utc": True,
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+}
+if _HUEY_CLASS.endswith("SqliteHuey"):
+    HUEY["filename"] = str(DATA_DIR / "jobs.sqlite3")
+elif _HUEY_CLASS.endswith("RedisHuey"):
+    HUEY["url"] = env_str("HUEY_REDIS_URL", "redis://127.0.0.1:6379/0")
+# A running job whose worker has sent no heartbeat for this long is taken up by another.
+PORTAL_JOB_STALE_SECONDS = env_int("PORTAL_JOB_STALE_SECONDS", 120)
 
 LOGGING = {
     "version": 1,

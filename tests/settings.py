@@ -19,3 +19,7 @@ atexit.register(shutil.rmtree, _DATA_DIR, ignore_errors=True)
 from portal.settings import *  # noqa: E402,F403
 
 PORTAL_SEARCH_RATE = "100000/m"  # the suite searches a lot from one address; its own tests lower it
+
+# Jobs run in the process that submits them, so a test sees a bulk import finish within the
+# request; the worker itself (manage.py run_huey) is tested in tests/reliability.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

@@ -345,7 +345,10 @@ def _upload_bulk(client, action: str):
     report = client.get(url)
     assert "可导入 72 篇，重复 0 篇，无法导入 0 行" in report.content.decode()
     token = url.split("/")[-3]
-    return client.post(url, {"token": token, "action": action})
+    decided = client.post(url, {"token": token, "action": action})
+    assert decided.status_code == 302, decided.status_code
+    assert re.fullmatch(r"/admin/documents/job/\d+/change/", decided["Location"])
+    return client.get(decided["Location"])
 
 
 def test_the_corpus_imports_the_same_through_the_admin_as_through_the_command(staff_client):

@@ -17,9 +17,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--repair", action="store_true", help="fix what is found")
+        parser.add_argument(
+            "--grace",
+            type=int,
+            default=GRACE_SECONDS,
+            metavar="SECONDS",
+            help=f"orphans younger than this are left alone (default {GRACE_SECONDS})",
+        )
 
     def handle(self, *args, **options):
-        report = check_originals(repair=options["repair"])
+        report = check_originals(repair=options["repair"], grace=options["grace"])
         self.stdout.write(
             f"{report.files} original file(s) on disk, {report.referenced} referenced by releases"
         )

@@ -1,0 +1,118 @@
+"""The documents app's background jobs: checking and importing a bulk file, re-parsing.
+
+A bulk file of a thousand records takes minutes to read and longer to store and index — far
+past a request's timeout. Each job works through its items in chunks; a chunk's releases and
+the job's progress commit together (``JobRun.commit``), and the search index takes the chunk's
+releases right after that commit, so what is published is searchable while the rest of the
+file is still being read. A resumed job starts after its last committed chunk, with the
+within-file duplicate check it had built so far.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from documents import staging
+from documents.admin_upload import report_row
+from documents.ingest import IngestError
+from documents.jobs import JobRun, register
+from documents.models import Job, Release
+from documents.services import Outcome, import_record, read_records, reparse_release
+from documents.signals import rows_changed
+
+#: Records per committed chunk: small enough that each is searchable seconds after the last,
+#: large enough that a thousand records are not a thousand index commits.
+CHUNK = 25
+#: Releases re-parsed per committed chunk.
+REPARSE_CHUNK = 10
+
+
+class JobInputMissing(RuntimeError):
+    """The staged file a job works on is gone (discarded, or expired)."""
+
+
+def _staged(run: JobRun) -> staging.StagedUpload:
+    try:
+        return staging.load(run.job.token)
+    except staging.StagedUploadMissing as exc:
+        raise JobInputMissing("上传的文件已不存在（已处理、已放弃或已过期），请重新上传。") from exc
+
+
+def _records(run: JobRun, staged: staging.StagedUpload):
+    try:
+        records, site = read_records(staged.data, staged.filename)
+    except IngestError as exc:
+        raise JobInputMissing(f"无法读取“{staged.filename}”：{exc}") from exc
+    run.set_total(len(records))
+    return records, site
+
+
+@register(Job.Kind.BULK_CHECK)
+def check_bulk_file(run: JobRun) -> None:
+    """The dry run a person reads before publishing: what each record would become."""
+    _work_through(run, _staged(run), publish=False, dry_run=True)
+
+
+@register(Job.Kind.BULK_IMPORT)
+def import_bulk_file(run: JobRun) -> None:
+    """Store every new record of a checked bulk file, as published releases or drafts."""
+    staged = _staged(run)
+    if run.resume_at:
+        _reindex(run.job.rows[-CHUNK:])  # the last chunk may have committed unindexed
+    _work_through(run, staged, publish=bool(run.job.params.get("publish")), dry_run=False)
+    staging.discard(staged.token)
+
+
+def _work_through(
+    run: JobRun, staged: staging.StagedUpload, *, publish: bool, dry_run: bool
+) -> None:
+    """Every record from where the job stands, a chunk per commit, the within-file duplicate
+    check carried in the job's state."""
+    records, site = _records(run, staged)
+    seen: dict[str, int] = dict(run.job.state.get("seen", {}))
+    for start in range(run.resume_at, len(records), CHUNK):
+        chunk = records[start : start + CHUNK]
+
+        def work(chunk=chunk) -> list[dict[str, Any]]:
+            return [
+                report_row(import_record(r, staged.filename, publish, dry_run, seen, site))
+                for r in chunk
+            ]
+
+        run.commit(work, items=len(chunk), state={"seen": seen})
+
+
+@register(Job.Kind.REPARSE)
+def reparse_releases(run: JobRun) -> None:
+    """Run the current parser again over the chosen releases (admin action)."""
+    ids = [int(pk) for pk in run.job.params.get("release_ids", [])]
+    run.set_total(len(ids))
+    for start in range(run.resume_at, len(ids), REPARSE_CHUNK):
+        chunk = ids[start : start + REPARSE_CHUNK]
+
+        def work(chunk=chunk) -> list[dict[str, Any]]:
+            rows = []
+            for release in Release.objects.filter(pk__in=chunk).order_by("pk"):
+                result = reparse_release(release)
+                outcome = "reparsed" if result.outcome is Outcome.IMPORTED else "failed"
+                rows.append(
+                    {
+                        "name": release.title,
+                        "outcome": outcome,
+                        "message": result.message,
+                        "release": release.pk,
+                    }
+                )
+            return rows
+
+        run.commit(work, items=len(chunk))
+
+
+def _reindex(rows: list[dict[str, Any]]) -> None:
+    """Ask the index to take these rows' releases again (their commit may have been the last
+    thing a killed worker did)."""
+    ids = {
+        row["release"] for row in rows if row.get("outcome") == "imported" and row.get("release")
+    }
+    if ids:
+        rows_changed.send(sender=Release, release_ids=ids)

@@ -1,0 +1,245 @@
+"""Running a ``Job``: claim it, hand it to its kind's handler, record how it ended.
+
+A request only creates the job and hands its id to the task queue (``documents.tasks``); the
+worker calls ``run``. Handlers commit their work in chunks through ``JobRun.commit``, which
+moves the job's counters in the same transaction as the chunk, so a worker killed at any
+moment leaves a job whose ``done`` says exactly what is stored. A job whose worker stopped
+sending heartbeats is taken up again by the next worker (``stalled``); the handler resumes
+after its last committed chunk. Apps register handlers for their kinds (``register``), so the
+search app can run index work without ``documents`` importing it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from documents.models import Job
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["JobRun"], None]
+_HANDLERS: dict[str, Handler] = {}
+#: Queueing a job: the task queue's ``enqueue(job_id)``, installed by ``documents.tasks``.
+_enqueue: Callable[[int], None] | None = None
+#: Whether that queue runs a job in the caller, at once (huey's immediate mode).
+_immediate = True
+
+
+class Cancelled(Exception):
+    """The person who started the job asked to stop it."""
+
+
+def register(kind: str) -> Callable[[Handler], Handler]:
+    """Declare the function that does the work of jobs of ``kind``."""
+
+    def decorate(handler: Handler) -> Handler:
+        _HANDLERS[kind] = handler
+        return handler
+
+    return decorate
+
+
+def set_queue(enqueue: Callable[[int], None], *, immediate: bool) -> None:
+    """Install how jobs reach the worker (the task queue's task, see ``documents.tasks``);
+    ``immediate`` when the queue runs each job in the caller instead."""
+    global _enqueue, _immediate
+    _enqueue, _immediate = enqueue, immediate
+
+
+def stale_after() -> timedelta:
+    """A running job whose last heartbeat is older than this has lost its worker."""
+    return timedelta(seconds=getattr(settings, "PORTAL_JOB_STALE_SECONDS", 120))
+
+
+def submit(kind: str, *, label: str = "", user: Any = None, total: int = 0, **params: Any) -> Job:
+    """Create a job and queue it once the current transaction commits (run it now when the
+    queue is immediate: then it shares the caller's transaction and sees what it wrote)."""
+    job = Job.objects.create(
+        kind=kind,
+        label=label[:300],
+        token=str(params.get("token", ""))[:32],
+        params=params,
+        total=total,
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    if _immediate:
+        enqueue(job.pk)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def enqueue(job_id: int) -> None:
+    """Hand a job to the worker (or, with no queue installed, run it here)."""
+    if _enqueue is None:
+        run(job_id)
+    else:
+        _enqueue(job_id)
+
+
+def cancel(job: Job) -> None:
+    """Ask a job to stop: a queued job stops now, a running one after its current chunk."""
+    Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+        status=Job.Status.CANCELLED, cancel_requested=True, finished=timezone.now()
+    )
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True)
+
+
+def this_worker() -> str:
+    """``host:pid``: who runs a job, so a worker on the same machine can tell it died."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _worker_is_dead(worker: str) -> bool:
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker: only its heartbeat tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def stalled(now=None) -> list[int]:
+    """Jobs no worker is doing: running with an old heartbeat or a dead worker on this
+    machine, or queued for long."""
+    now = now or timezone.now()
+    old = now - stale_after()
+    ids = set(
+        Job.objects.filter(
+            Q(status=Job.Status.RUNNING, heartbeat__lt=old)
+            | Q(status=Job.Status.QUEUED, created__lt=old)
+        ).values_list("pk", flat=True)
+    )
+    for pk, worker in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", "worker"):
+        if worker and _worker_is_dead(worker):
+            ids.add(pk)
+    return sorted(ids)
+
+
+def resume_stalled() -> list[int]:
+    """Queue every stalled job again; returns their ids."""
+    ids = stalled()
+    for job_id in ids:
+        log.warning("job %s lost its worker; queued again", job_id)
+        enqueue(job_id)
+    return ids
+
+
+#: A job is given up after this many starts (each a worker that died in it).
+MAX_ATTEMPTS = 5
+
+
+def run(job_id: int) -> Job | None:
+    """Do one job to its end, unless another worker has it or it is finished."""
+    if not _claim(job_id):
+        return None
+    job = Job.objects.get(pk=job_id)
+    if job.attempts > MAX_ATTEMPTS:
+        _finish(job, Job.Status.FAILED, f"放弃：已尝试 {MAX_ATTEMPTS} 次，每次都中断。")
+        return job
+    handler = _HANDLERS.get(job.kind)
+    if handler is None:
+        _finish(job, Job.Status.FAILED, f"没有处理“{job.kind}”类任务的程序。")
+        return job
+    try:
+        handler(JobRun(job))
+    except Cancelled:
+        _finish(job, Job.Status.CANCELLED)
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        _finish(job, Job.Status.FAILED, f"{type(exc).__name__}: {exc}")
+    else:
+        _finish(job, Job.Status.DONE)
+    job.refresh_from_db()
+    return job
+
+
+def _claim(job_id: int) -> bool:
+    now = timezone.now()
+    free = Q(status=Job.Status.QUEUED) | Q(
+        status=Job.Status.RUNNING, heartbeat__lt=now - stale_after()
+    )
+    current = Job.objects.filter(pk=job_id).values_list("worker", flat=True).first()
+    if current and _worker_is_dead(current):  # known dead: no need to wait for the heartbeat
+        free |= Q(status=Job.Status.RUNNING, worker=current)
+    claimed = (
+        Job.objects.filter(free, pk=job_id)
+        .exclude(cancel_requested=True, status=Job.Status.QUEUED)
+        .update(
+            status=Job.Status.RUNNING,
+            heartbeat=now,
+            attempts=F("attempts") + 1,
+            worker=this_worker(),
+            started=Coalesce("started", Value(now, output_field=DateTimeField())),
+        )
+    )
+    return bool(claimed)
+
+
+def _finish(job: Job, status: str, error: str = "") -> None:
+    fields = {"status": status, "finished": timezone.now(), "heartbeat": timezone.now()}
+    if error:
+        fields["error"] = error[:4000]
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+class JobRun:
+    """A handler's view of its job: where to resume, and how to commit a chunk."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.started = time.monotonic()
+
+    @property
+    def resume_at(self) -> int:
+        """Items already committed by an earlier run of this job."""
+        return self.job.done
+
+    def set_total(self, total: int) -> None:
+        self.job.total = total
+        Job.objects.filter(pk=self.job.pk).update(total=total, heartbeat=timezone.now())
+
+    def check_cancel(self) -> None:
+        """Raise ``Cancelled`` if someone asked the job to stop."""
+        if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():
+            raise Cancelled
+
+    def commit(
+        self,
+        work: Callable[[], Iterable[dict[str, Any]]],
+        *,
+        items: int,
+        state: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Run ``work`` (which writes a chunk of ``items`` items and returns their report rows)
+        in one transaction with the job's progress, so both commit or neither does."""
+        self.check_cancel()
+        with transaction.atomic():
+            rows = list(work())
+            job = Job.objects.select_for_update().get(pk=self.job.pk)
+            job.rows = [*job.rows, *rows]
+            job.done += items
+            job.failed += sum(1 for row in rows if row.get("outcome") == "failed")
+            if state is not None:
+                job.state = state
+            job.heartbeat = timezone.now()
+            job.save(update_fields=["rows", "done", "failed", "state", "heartbeat"])
+        self.job = job
+        return rows
