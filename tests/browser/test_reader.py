@@ -47,6 +47,16 @@ def test_nothing_is_wider_than_a_phone(phone_page, live_seeds, english):
     assert box and box["x"] + box["width"] <= 390
 
 
+@pytest.mark.parametrize("english", [False, True], ids=["zh", "en"])
+def test_nothing_is_wider_than_a_desktop_screen(page, live_seeds, english):
+    if english:
+        _english(page)
+    release = live_seeds["000"].get_absolute_url()
+    for path in [*PAGES, release]:
+        page.goto(path)
+        assert _overflow(page) <= 1, (path, _overflow(page))
+
+
 def test_results_come_first_on_a_phone(phone_page, live_seeds):
     page = phone_page
     page.goto("/search/?q=营商环境")
