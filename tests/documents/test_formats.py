@@ -345,3 +345,40 @@ def test_unsupported_suffix():
     assert {".html", ".htm", ".docx", ".pdf"} == EXTRACTABLE_SUFFIXES
     with pytest.raises(IngestError, match="不支持的文件类型"):
         extract_text(b"data", "notes.odt")
+
+
+def test_the_forged_size_bomb_is_refused_within_100_mb_of_memory(tmp_path):
+    """Issue 22's measure: the 1 GiB forged member, refused by a process whose peak memory
+    (``ru_maxrss``) rises by less than 100 MB over what it had before the upload was read."""
+    import subprocess
+    import sys
+
+    zeros = b"\0" * (1024 * 1024 * 1024)
+    path = tmp_path / "forged.docx"
+    path.write_bytes(_forged(zeros, declared_from=zeros[: 1024 * 1024]))
+    del zeros
+    script = (
+        "import resource, sys, django, os\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tests.settings')\n"
+        "django.setup()\n"
+        "from documents.ingest import IngestError\n"
+        "from documents.ingest.formats import extract_text\n"
+        f"data = open({str(path)!r}, 'rb').read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        "    extract_text(data, 'forged.docx')\n"
+        "except IngestError as exc:\n"
+        "    message = str(exc)\n"
+        "else:\n"
+        "    message = 'accepted'\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print((after - before) // 1024, message)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rise_mb, message = done.stdout.strip().split(" ", 1)
+    assert "超过 50 MB 的上限" in message, message
+    assert int(rise_mb) < 100, f"peak memory rose by {rise_mb} MB"
+    print(f"forged-size bomb: peak memory +{rise_mb} MB")  # noqa: T201 - shown with -s
