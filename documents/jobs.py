@@ -63,13 +63,21 @@ def stale_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "PORTAL_JOB_STALE_SECONDS", 120))
 
 
-def submit(kind: str, *, label: str = "", user: Any = None, total: int = 0, **params: Any) -> Job:
+def submit(
+    kind: str,
+    *,
+    label: str = "",
+    user: Any = None,
+    total: int = 0,
+    token: str = "",
+    **params: Any,
+) -> Job:
     """Create a job and queue it once the current transaction commits (run it now when the
     queue is immediate: then it shares the caller's transaction and sees what it wrote)."""
     job = Job.objects.create(
         kind=kind,
         label=label[:300],
-        token=str(params.get("token", ""))[:32],
+        token=token,
         params=params,
         total=total,
         created_by=user if getattr(user, "pk", None) else None,
@@ -236,10 +244,9 @@ class JobRun:
             job = Job.objects.select_for_update().get(pk=self.job.pk)
             job.rows = [*job.rows, *rows]
             job.done += items
-            job.failed += sum(1 for row in rows if row.get("outcome") == "failed")
             if state is not None:
                 job.state = state
             job.heartbeat = timezone.now()
-            job.save(update_fields=["rows", "done", "failed", "state", "heartbeat"])
+            job.save(update_fields=["rows", "done", "state", "heartbeat"])
         self.job = job
         return rows

@@ -429,7 +429,6 @@ class Job(models.Model):
     rows = models.JSONField(default=list, blank=True)  # one report row per item handled
     total = models.PositiveIntegerField(_("总数"), default=0)
     done = models.PositiveIntegerField(_("已处理"), default=0)
-    failed = models.PositiveIntegerField(_("失败"), default=0)
     error = models.TextField(_("错误"), blank=True)
     cancel_requested = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -456,3 +455,8 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def failed(self) -> int:
+        """Items that failed, as the report rows say."""
+        return sum(1 for row in self.rows if row.get("outcome") == "failed")

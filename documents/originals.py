@@ -99,3 +99,13 @@ def forget_original_on_delete(sender, instance, **kwargs) -> None:
     name = instance.original.name if instance.original else ""
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def sweep_orphans(grace: float = GRACE_SECONDS) -> int:
+    """Delete orphans older than ``grace`` and nothing else: what the worker runs unattended.
+    A missing original is only reported (``check_originals``), never cleared by a sweep — a
+    storage volume not mounted for a moment must not cost every release its reference."""
+    report = check_originals(grace=grace)
+    for name in report.orphans:
+        default_storage.delete(name)
+    return len(report.orphans)

@@ -12,7 +12,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
 from documents import jobs
-from documents.originals import check_originals
+from documents.originals import sweep_orphans
 
 
 @db_task()
@@ -31,7 +31,7 @@ def resume_stalled_jobs() -> None:
 def sweep_orphaned_originals() -> None:
     """Remove original files no release points to (a write killed before its commit);
     files younger than the grace period are left for the import still writing them."""
-    check_originals(repair=True)
+    sweep_orphans()
 
 
 @on_startup()

@@ -68,3 +68,26 @@ def test_orphans_and_missing_originals_are_reported_and_repaired():
     assert not lost.original
     assert Path(kept.original.path).is_file()
     assert check_originals().clean
+
+
+def test_the_workers_sweep_deletes_old_orphans_and_never_clears_a_reference():
+    """The unattended sweep (every 15 minutes) deletes orphans past the grace period only; a
+    missing original stays referenced for a person to look at."""
+    from documents.originals import sweep_orphans
+
+    kept = _release("kept.txt")
+    lost = _release("lost.txt")
+    Path(lost.original.path).unlink()
+    orphan = Path(settings.MEDIA_ROOT) / "originals" / "stray.txt"
+    orphan.write_bytes(b"nothing points here")
+    old = time.time() - GRACE_SECONDS - 60
+    os.utime(orphan, (old, old))
+    young = Path(settings.MEDIA_ROOT) / "originals" / "young.txt"
+    young.write_bytes(b"an import may be committing")
+
+    assert sweep_orphans() == 1
+    assert not orphan.exists() and young.exists()
+    lost.refresh_from_db()
+    assert lost.original  # reported by check_originals, not cleared
+    assert Path(kept.original.path).is_file()
+    assert check_originals().missing == [(lost.pk, lost.original.name)]
