@@ -29,6 +29,7 @@ from documents.measure_charts import (
 from documents.models import Figure, Region, Release, Section, Topic
 from documents.script import fold
 from documents.selectors import find_regions
+from documents.spreadsheet import text_cell
 from documents.topic_selectors import published_in, topic_figures, topic_sections
 from documents.topics import thesaurus
 
@@ -38,7 +39,6 @@ _SEPARATORS = re.compile(r"[,，、;；\s]+")
 #: Bounds written right after or before a figure, longest first (matched on folded text).
 _TRAILING = ("以内", "之内", "以上", "以下", "左右", "内")
 _LEADING = ("不超过", "超过", "不到", "约", "近", "仅")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;]?")
 
 
@@ -258,7 +258,7 @@ def comparison_csv(comparison: Comparison, base_url: str) -> str:
                 converted = chartable(figure)
                 measure = BY_CODE.get(figure.measure)
                 writer.writerow(
-                    _cell(value)
+                    text_cell(value)
                     for value in [
                         column.region.name,
                         column.region.code,
@@ -288,10 +288,3 @@ def comparison_csv(comparison: Comparison, base_url: str) -> str:
 
 def _plain_number(value) -> str:
     return format(value.normalize(), "f")
-
-
-def _cell(value: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (``=``, ``+``, ``-``, ``@`` first)."""
-    if value[:1] in {"=", "+", "-", "@", "\t", "\r"} and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from documents.models import Section
+from documents.spreadsheet import text_cell
 from portal import throttled
 from portal.ratelimit import limit_per_client
 from search.core.query import QueryTooLong
@@ -44,7 +45,6 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @require_GET
@@ -104,17 +104,12 @@ def _rows(matches: list, base: str) -> Iterator[list[str]]:
         ]
 
 
-def _cell(value: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _csv(rows: list[list[str]], note: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([text_cell(v) for v in row])
     if note:
         writer.writerow([note])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -126,7 +121,7 @@ def _xlsx(rows: list[list[str]], note: str, query: str) -> bytes:
     sheet.title = _("搜索结果")
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([text_cell(v) for v in row])
     if note:
         sheet.append([note])
     sheet.freeze_panes = "A2"
