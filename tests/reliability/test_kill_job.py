@@ -20,9 +20,12 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 
-from tests.reliability.instances import clone, excerpt, manage, start
+from django.conf import settings
+
+from tests.reliability.instances import clone, excerpt, manage
 
 RECORDS = 150
 #: documents.bulk_jobs.CHUNK: at most this many originals of an unfinished chunk are orphaned.
@@ -50,7 +53,7 @@ def _wait(instance, until, timeout: float) -> dict:
         if job and until(job):
             return job
         time.sleep(0.2)
-    raise AssertionError(f"job not there in {timeout:.0f} s: {_job(instance)}")
+    raise AssertionError(f"job not there in {timeout:.0f} s: {_job(instance)}\n{_logs(instance)}")
 
 
 def _distinct_excerpts(count: int) -> list[dict]:
@@ -64,8 +67,27 @@ def _distinct_excerpts(count: int) -> list[dict]:
     return list(found.values())
 
 
-def _worker(instance) -> subprocess.Popen:
-    return start(instance, "run_huey", "--workers", "1")
+def _worker(instance, name: str) -> subprocess.Popen:
+    """``run_huey`` in the instance, its output in a log file (a pipe nobody reads would stop
+    a worker that logs more than the pipe holds)."""
+    log = (instance.folder / f"{name}.log").open("w", encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_huey", "--workers", "1"],
+        cwd=settings.BASE_DIR,
+        env=instance.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _logs(instance) -> str:
+    """The workers' logs' last lines, for a failure message."""
+    tails = []
+    for name in ("first-worker", "second-worker"):
+        path = instance.folder / f"{name}.log"
+        if path.exists():
+            tails.append(f"--- {name}\n" + "\n".join(path.read_text().splitlines()[-30:]))
+    return "\n".join(tails)
 
 
 def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates(
@@ -91,7 +113,7 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates
     assert submitted.returncode == 0, submitted.stdout + submitted.stderr
     assert _job(instance)["status"] == "queued"
 
-    first = _worker(instance)
+    first = _worker(instance, "first-worker")
     try:
         killed_at = _wait(instance, lambda j: j["done"] >= 2 * CHUNK, timeout=300)
         os.kill(first.pid, signal.SIGKILL)
@@ -101,7 +123,7 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates
             first.kill()
     assert killed_at["status"] == "running" and killed_at["done"] < RECORDS, killed_at
 
-    second = _worker(instance)
+    second = _worker(instance, "second-worker")
     try:
         job = _wait(instance, lambda j: j["status"] in ("done", "failed"), timeout=600)
     finally:
@@ -110,8 +132,8 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates
             second.wait(60)
         except subprocess.TimeoutExpired:
             second.kill()
-    assert job["status"] == "done", job
-    assert job["done"] == job["total"] == RECORDS and job["attempts"] == 2, job
+    assert job["status"] == "done", (job, _logs(instance))
+    assert job["done"] == job["total"] == RECORDS and job["attempts"] == 2, (job, _logs(instance))
     rows = json.loads(job["rows"])
     assert len(rows) == RECORDS
     assert [r["outcome"] for r in rows].count("imported") == RECORDS, [
