@@ -176,3 +176,13 @@ def test_a_flag_on_the_sections_is_labelled_not_a_crash():
     assert field_label("sections") == "分段"
     assert field_label("doc_number") == "文号"
     assert field_label("no_such_field") == "no_such_field"
+
+
+def test_the_job_page_speaks_english_to_an_english_editor(staff_client, seeds):
+    staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = staff_client.post(
+        "/admin/documents/release/", {"action": "reparse", "_selected_action": [seeds["000"].pk]}
+    )
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "Done" in page and "Processed 1 / 1 (100%)" in page
+    assert not re.search(r"已完成|已处理|逐项结果", page)
