@@ -16,7 +16,7 @@
   function normalise(text) {
     return text.toLowerCase().replace(/[\s'\-]/g, "");
   }
-  filter.addEventListener("input", function () {
+  function apply() {
     var wanted = normalise(filter.value);
     var shown = 0;
     regions.forEach(function (label) {
@@ -30,5 +30,9 @@
       group.hidden = !group.querySelector(".picker-region:not([hidden])");
     });
     if (none) { none.hidden = shown > 0; }
-  });
+  }
+  filter.addEventListener("input", apply);
+  // A reader quicker than the script (or a browser restoring the box on "back") has already
+  // typed: filter by what is there now.
+  if (filter.value) { apply(); }
 }());

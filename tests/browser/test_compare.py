@@ -32,10 +32,14 @@ def test_compare_picker_charts_legend_and_csv(page, live_seeds):
     page.locator(".site-nav a", has_text="对比").click()
     expect(page).to_have_url(re.compile(r"/compare/$"))
     expect(page.locator(".starters a").first).to_be_visible()
-    # Choosing a topic loads its region picker (compare.js submits the form).
+    # Choosing a topic loads its region picker (compare.js submits the form). The deferred
+    # script may still be on its way when the list shows; a reader that quick would press
+    # 选择地区 instead, so the test waits for the script as a reader's browser would.
+    page.wait_for_load_state("load")
     page.locator("select[name=topic]").select_option("工程建设项目审批")
     picker = page.locator(".region-picker")
     expect(picker).to_be_visible()
+    page.wait_for_load_state("load")
     filter_box = picker.locator("input.picker-filter")
     filter_box.fill("zhangye")  # pinyin
     expect(picker.locator(".picker-region", has_text="张掖市")).to_be_visible()
@@ -165,3 +169,19 @@ def test_similar_sections_jump_to_another_city(page, live_seeds):
     results.first.locator("h2 a").click()
     expect(page).to_have_url(re.compile(r"/releases/\d+/#s[\w-]+$"))
     expect(page.locator("section:target")).to_have_count(1)
+
+
+def test_typing_before_the_script_arrives_still_filters(page, live_seeds):
+    """A reader who types into the picker before compare.js has loaded is not ignored."""
+    held: list[object] = []
+    page.route("**/js/compare.js", lambda route: held.append(route))
+    # The held deferred script holds DOMContentLoaded back, so wait for the response only.
+    page.goto("/compare/?topic=工程建设项目审批", wait_until="commit")
+    picker = page.locator(".region-picker")
+    picker.locator("input.picker-filter").fill("zhangye")
+    expect(picker.locator(".picker-region", has_text="金昌市")).to_be_visible()  # no script yet
+    page.wait_for_timeout(100)
+    assert held, "the script was requested"
+    held[0].continue_()
+    expect(picker.locator(".picker-region", has_text="金昌市")).to_be_hidden()
+    expect(picker.locator(".picker-region", has_text="张掖市")).to_be_visible()
