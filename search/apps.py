@@ -14,7 +14,10 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from documents.models import Region
-        from search import checks  # noqa: F401 - registers the system checks
+        from search import (
+            checks,  # noqa: F401 - registers the system checks
+            tasks,  # noqa: F401 - connects deferred index updates to the task queue
+        )
         from search.core.region_cache import forget_regions
 
         post_save.connect(forget_regions, sender=Region, dispatch_uid="search-forget-regions")

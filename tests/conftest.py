@@ -130,9 +130,7 @@ def _index_follows_the_flush(request) -> Iterator[None]:
     from django.db import transaction
 
     from documents.models import Release
-    from search.indexing import retry as index_retry
 
-    index_retry.wait_idle(60)
     with transaction.atomic():
         Release.objects.all().delete()
 
@@ -155,3 +153,37 @@ def pytest_report_header(config) -> str:
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database: {engine}"
+
+
+@pytest.fixture
+def huey_worker() -> Iterator[object]:
+    """The task queue as deployed: tasks queued, not run in the caller, and a worker (huey's
+    consumer, one thread, no periodic tasks) in this process taking them from the queue file.
+
+    The suite runs the queue in immediate mode otherwise (``tests/settings.py``); this fixture
+    is for a test of what a request leaves to the worker. The consumer stops gracefully (its
+    running task finishes) before the queue goes back to immediate mode.
+    """
+    import signal
+
+    from huey.contrib.djhuey import HUEY
+
+    from documents import jobs, tasks
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    HUEY.immediate = False
+    HUEY.flush()
+    jobs.set_queue(tasks.run_job, immediate=False)
+    consumer = HUEY.create_consumer(
+        workers=1, worker_type="thread", periodic=False, check_worker_health=False
+    )
+    consumer.start()
+    try:
+        yield HUEY
+    finally:
+        consumer.stop(graceful=True)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        HUEY.flush()
+        HUEY.immediate = True
+        jobs.set_queue(tasks.run_job, immediate=True)

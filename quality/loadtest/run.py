@@ -30,7 +30,7 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 #: Releases in each publisher's bulk file (below the streaming threshold: synced after commit).
 PER_FILE = 2
 _STATUS = re.compile(r'" (\d{3}) ')
-#: How long the index may take, after the load, to finish updates left to retry threads.
+#: How long the index may take, after the load, to finish updates handed to the worker.
 CATCH_UP_SECONDS = 120
 
 
@@ -106,12 +106,21 @@ def run(
         "WEB_CONCURRENCY": str(workers),
     }
     access_log = folder / "gunicorn-access.log"
-    with access_log.open("w") as log:
+    with access_log.open("w") as log, (folder / "worker.log").open("w") as worker_log:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--access-logfile", "-", "--error-logfile", "-"],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        # As deployed: the task queue's worker beside the server (index updates a publish
+        # found the index too busy for, bulk jobs).
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "run_huey"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=worker_log,
             stderr=subprocess.STDOUT,
         )
         try:
@@ -151,12 +160,14 @@ def run(
                 check=False,
                 capture_output=True,
             )
-            # Updates handed to a worker's retry thread (the index was busy) finish after the
+            # Updates handed to the task queue's worker (the index was busy) finish after the
             # load stops: wait for them, with the server up, before the verdict.
             result.drift_ok, result.drift_output, result.catch_up_s = _caught_up(instance)
         finally:
             server.terminate()
+            worker.terminate()
             server.wait(timeout=60)
+            worker.wait(timeout=60)
     result.rows = _read_csv(folder / "locust_stats.csv")
     result.failures = _read_csv(folder / "locust_failures.csv")
     for line in access_log.read_text(encoding="utf-8", errors="replace").splitlines():

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+from django.utils import timezone
+
 from search.engines import backend_for
 from search.indexing.drift import index_drift, repair_drift
 from search.indexing.state import record_rebuilt
@@ -23,6 +25,7 @@ def rebuild_all(alias: str = "default", *, procs: int | None = None) -> int:
     sub-processes). Where the engine let writes go to the old index meanwhile, the releases
     they touched are re-synced once the new index is live.
     """
+    started = timezone.now()
     backend = backend_for(alias)
     index = section_index(alias)
     sections = indexable_sections(index, alias).iterator(chunk_size=REBUILD_CHUNK_SIZE)
@@ -32,5 +35,5 @@ def rebuild_all(alias: str = "default", *, procs: int | None = None) -> int:
         if drift.total:
             log.info("re-syncing %d releases changed during the rebuild", len(drift.releases))
             repair_drift(drift)
-    record_rebuilt()
+    record_rebuilt(started)
     return added

@@ -9,7 +9,7 @@ the data is really there. A bulk import announces itself (``documents.signals.
 bulk_import_started``) and is answered with a stream that indexes its releases as they come.
 
 If another process is writing the index, the sync waits ``SEARCH_LOCK_WAIT`` seconds and then
-leaves the release to the process's retry thread (``search.indexing.retry``): a publish never
+hands the release to the task queue's worker (``search.indexing.later``): a publish never
 fails, or keeps a request waiting, because a bulk import or a rebuild is under way.
 """
 
@@ -24,7 +24,7 @@ from haystack.signals import BaseSignalProcessor
 from documents.models import Release, Section
 from documents.signals import bulk_import_started, rows_changed
 from search.engines.base import IndexBusy, SearchUnavailable
-from search.indexing import pending, retry, sync
+from search.indexing import later, pending, sync
 from search.indexing.state import record_index_state
 from search.indexing.sync import ReleaseStream
 
@@ -77,7 +77,7 @@ class ReleaseSignalProcessor(BaseSignalProcessor):
             counts = sync.sync_releases(ids, wait=settings.SEARCH_LOCK_WAIT)
         except (IndexBusy, SearchUnavailable):
             log.info("search index busy: releases %s will be indexed when it is free", ids)
-            retry.later(ids)
+            later.later(ids)
         except Exception as exc:  # the database is the record; a stale index is reported
             log.exception("could not update the search index for releases %s", ids)
             record_index_state(ids, error=f"{type(exc).__name__}: {exc}")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -43,13 +44,18 @@ def record_index_state(
         )
 
 
-def record_rebuilt() -> None:
-    """After a full rebuild: every release's recorded count is its published sections."""
+def record_rebuilt(started: datetime) -> None:
+    """After a full rebuild: every release's recorded count is its published sections, and it
+    was indexed as it stood when the rebuild ``started`` (a release changed since is behind,
+    for the periodic repair to catch up, unless the rebuild's own catch-up got it already)."""
     published = Section.objects.filter(
         release=OuterRef("pk"), release__status=Release.Status.PUBLISHED
     )
     total = published.order_by().values("release").annotate(n=Count("pk")).values("n")
     Release.objects.update(indexed_sections=Coalesce(Subquery(total), Value(0)))
+    Release.objects.filter(
+        Q(indexed_at__isnull=True) | Q(indexed_at__lt=started) | ~Q(index_error="")
+    ).update(indexed_at=started, index_error="")
 
 
 @dataclass(frozen=True, slots=True)

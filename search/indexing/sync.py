@@ -1,8 +1,8 @@
 """Make the index hold exactly what the database says, release by release, in every engine.
 
-``sync_releases`` is what every change comes down to: after a commit (``signals``), from the
-retry thread (``retry``), for a repair (``drift``). A bulk import streams its releases instead
-(``ReleaseStream``), where the engine offers a bulk writer.
+``sync_releases`` is what every change comes down to: after a commit (``signals``), on the
+worker when the index was busy (``later``), for a repair (``drift``, ``repair``). A bulk
+import streams its releases instead (``ReleaseStream``), where the engine offers a bulk writer.
 """
 
 from __future__ import annotations

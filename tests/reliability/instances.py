@@ -108,6 +108,29 @@ def start(instance: Instance, *args: str) -> subprocess.Popen:
     )
 
 
+def start_worker(instance: Instance, name: str) -> subprocess.Popen:
+    """The task queue's worker (``run_huey``) in the instance, its output in ``<name>.log``
+    (a pipe nobody reads would stop a worker that logs more than the pipe holds)."""
+    log = (instance.folder / f"{name}.log").open("w", encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_huey", "--workers", "1"],
+        cwd=settings.BASE_DIR,
+        env=instance.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def worker_logs(instance: Instance, *names: str) -> str:
+    """The named workers' logs' last lines, for a failure message."""
+    tails = []
+    for name in names:
+        path = instance.folder / f"{name}.log"
+        if path.exists():
+            tails.append(f"--- {name}\n" + "\n".join(path.read_text().splitlines()[-30:]))
+    return "\n".join(tails)
+
+
 def stored_releases(instance: Instance) -> list[dict]:
     """Every release row with its original file's digest (``None`` if the file is missing)."""
     with sqlite3.connect(f"file:{instance.database}?mode=ro", uri=True) as db:

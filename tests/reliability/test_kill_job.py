@@ -20,12 +20,9 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
-from django.conf import settings
-
-from tests.reliability.instances import clone, excerpt, manage
+from tests.reliability.instances import clone, excerpt, manage, start_worker, worker_logs
 
 RECORDS = 150
 #: documents.bulk_jobs.CHUNK: at most this many originals of an unfinished chunk are orphaned.
@@ -67,27 +64,8 @@ def _distinct_excerpts(count: int) -> list[dict]:
     return list(found.values())
 
 
-def _worker(instance, name: str) -> subprocess.Popen:
-    """``run_huey`` in the instance, its output in a log file (a pipe nobody reads would stop
-    a worker that logs more than the pipe holds)."""
-    log = (instance.folder / f"{name}.log").open("w", encoding="utf-8")
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "run_huey", "--workers", "1"],
-        cwd=settings.BASE_DIR,
-        env=instance.env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
 def _logs(instance) -> str:
-    """The workers' logs' last lines, for a failure message."""
-    tails = []
-    for name in ("first-worker", "second-worker"):
-        path = instance.folder / f"{name}.log"
-        if path.exists():
-            tails.append(f"--- {name}\n" + "\n".join(path.read_text().splitlines()[-30:]))
-    return "\n".join(tails)
+    return worker_logs(instance, "first-worker", "second-worker")
 
 
 def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates(
@@ -113,7 +91,7 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates
     assert submitted.returncode == 0, submitted.stdout + submitted.stderr
     assert _job(instance)["status"] == "queued"
 
-    first = _worker(instance, "first-worker")
+    first = start_worker(instance, "first-worker")
     try:
         killed_at = _wait(instance, lambda j: j["done"] >= 2 * CHUNK, timeout=300)
         os.kill(first.pid, signal.SIGKILL)
@@ -123,7 +101,7 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates
             first.kill()
     assert killed_at["status"] == "running" and killed_at["done"] < RECORDS, killed_at
 
-    second = _worker(instance, "second-worker")
+    second = start_worker(instance, "second-worker")
     try:
         job = _wait(instance, lambda j: j["status"] in ("done", "failed"), timeout=600)
     finally:

@@ -87,7 +87,7 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
     def setup(self) -> None:
         """haystack's ``setup``, retried when another process's commit replaced the index's
         table of contents between Whoosh listing it and opening it (a new thread's first
-        write, e.g. the retry thread's, can land exactly there)."""
+        write, e.g. a worker's deferred update, can land exactly there)."""
         storage.ensure_layout(self.path)
         for attempt in range(SETUP_ATTEMPTS):
             try:
