@@ -90,15 +90,24 @@ def test_the_worker_records_an_error_only_after_the_retry_time(settings):
     assert index_drift().total == 0
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_lost_update_is_caught_up_by_the_periodic_repair():
+def _published_then_dropped_from_the_index(number: str, token: str) -> tuple[Release, int]:
+    """A seed published and indexed, then its documents taken out of the index behind the
+    portal's back; the release and its section count."""
     forget_searchers()
     backend = connections["default"].get_backend()
-    release = import_release(
-        _with_token("004", "子丑寅卯"), filename="lost.txt", publish=True
-    ).release
+    release = import_release(_with_token(number, token), filename="x.txt", publish=True).release
     indexed = release.sections.count()
     assert backend.release_document_count(release.pk) == indexed > 0
+    backend.replace_releases(section_index(), [release.pk], [], wait=None)
+    forget_searchers()
+    assert backend.release_document_count(release.pk) == 0
+    return release, indexed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_update_is_caught_up_by_the_periodic_repair():
+    release, indexed = _published_then_dropped_from_the_index("004", "子丑寅卯")
+    backend = connections["default"].get_backend()
     # As if the web process died between the commit of an edit and its sync: the index still
     # has the old state, and the release says it was indexed before its last change.
     # (The plain QuerySet's update: the portal's would announce the change and sync it.)
@@ -107,9 +116,6 @@ def test_a_lost_update_is_caught_up_by_the_periodic_repair():
         indexed_at=timezone.now() - timedelta(minutes=10),
         updated=timezone.now() - timedelta(minutes=5),
     )
-    backend.replace_releases(section_index(), [release.pk], [], wait=None)  # the index lost it
-    forget_searchers()
-    assert backend.release_document_count(release.pk) == 0
     assert release.pk not in releases_behind(timedelta(minutes=6))  # too fresh for that window
     assert release.pk in releases_behind()
     repaired = catch_up()
@@ -122,15 +128,9 @@ def test_a_lost_update_is_caught_up_by_the_periodic_repair():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_nightly_repair_finds_what_bookkeeping_cannot_show():
-    forget_searchers()
-    backend = connections["default"].get_backend()
-    release = import_release(
-        _with_token("001", "丑寅卯辰"), filename="gone.txt", publish=True
-    ).release
-    sections = release.sections.count()
     # The index restored from a backup older than the release: its bookkeeping says indexed.
-    backend.replace_releases(section_index(), [release.pk], [], wait=None)
-    forget_searchers()
+    release, sections = _published_then_dropped_from_the_index("001", "丑寅卯辰")
+    backend = connections["default"].get_backend()
     assert releases_behind(timedelta(0)) == []
     assert index_drift().total == sections
     repaired = repair_all()
