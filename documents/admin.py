@@ -196,7 +196,7 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
         "source",
         "original_name",
     )
-    actions = ("publish", "unpublish", "reparse")
+    actions = ("publish", "unpublish", "reparse", "analyse")
     date_hierarchy = "published"
     autocomplete_fields = ("region",)
     readonly_fields = (
@@ -366,9 +366,16 @@ class ReleaseAdmin(ReleaseUploadMixin, admin.ModelAdmin):
     @admin.action(description=_("用当前解析规则重新解析所选发布稿"), permissions=["change"])
     def reparse(self, request, queryset):
         """As a background job: a selection of hundreds takes longer than a request may."""
+        return self._job_for_selection(request, queryset, Job.Kind.REPARSE)
+
+    @admin.action(description=_("重新分析所选发布稿的主题与数据"), permissions=["change"])
+    def analyse(self, request, queryset):
+        """Topics and figures again, after a thesaurus edit: a background job, like re-parse."""
+        return self._job_for_selection(request, queryset, Job.Kind.ANALYSE)
+
+    def _job_for_selection(self, request, queryset, kind: str) -> HttpResponseRedirect:
+        """Start a job of ``kind`` over the selected releases and open its page."""
         ids = sorted(queryset.values_list("pk", flat=True))
         label = ngettext("%(n)d 篇发布稿", "%(n)d 篇发布稿", len(ids)) % {"n": len(ids)}
-        job = jobs.submit(
-            Job.Kind.REPARSE, label=label, user=request.user, total=len(ids), release_ids=ids
-        )
+        job = jobs.submit(kind, label=label, user=request.user, total=len(ids), release_ids=ids)
         return HttpResponseRedirect(job.get_absolute_url())

@@ -1,4 +1,5 @@
-"""The documents app's background jobs: checking and importing a bulk file, re-parsing.
+"""The documents app's background jobs: checking and importing a bulk file, re-parsing,
+re-analysing topics and figures.
 
 A bulk file of a thousand records takes minutes to read and longer to store and index — far
 past a request's timeout. Each job works through its items in chunks; a chunk's releases and
@@ -12,18 +13,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from documents import staging
 from documents.admin_upload import report_row
 from documents.ingest import IngestError
 from documents.jobs import JobRun, register
 from documents.models import Job, Release
+from documents.section_analysis import analyse_release, sync_topics
 from documents.services import Outcome, import_record, read_records, reparse_release
 from documents.signals import rows_changed
 
 #: Records per committed chunk: small enough that each is searchable seconds after the last,
 #: large enough that a thousand records are not a thousand index commits.
 CHUNK = 25
-#: Releases re-parsed per committed chunk.
+#: Releases re-parsed (or re-analysed) per committed chunk.
 REPARSE_CHUNK = 10
 
 
@@ -100,6 +104,34 @@ def reparse_releases(run: JobRun) -> None:
                         "name": release.title,
                         "outcome": outcome,
                         "message": result.message,
+                        "release": release.pk,
+                    }
+                )
+            return rows
+
+        run.commit(work, items=len(chunk))
+
+
+@register(Job.Kind.ANALYSE)
+def analyse_chosen_releases(run: JobRun) -> None:
+    """Tag the chosen releases' sections with topics and extract their figures again (after a
+    thesaurus edit or a change of the figure rules): admin action."""
+    ids = [int(pk) for pk in run.job.params.get("release_ids", [])]
+    run.set_total(len(ids))
+    topics = sync_topics()
+    for start in range(run.resume_at, len(ids), REPARSE_CHUNK):
+        chunk = ids[start : start + REPARSE_CHUNK]
+
+        def work(chunk=chunk) -> list[dict[str, Any]]:
+            rows = []
+            for release in Release.objects.filter(pk__in=chunk).order_by("pk"):
+                done = analyse_release(release, topics)
+                rows.append(
+                    {
+                        "name": release.title,
+                        "outcome": "analysed",
+                        "message": _("%(sections)d 段标注主题，%(figures)d 项数据")
+                        % {"sections": done.tagged_sections, "figures": done.figures},
                         "release": release.pk,
                     }
                 )

@@ -224,6 +224,13 @@ class JobRun:
         self.job.total = total
         Job.objects.filter(pk=self.job.pk).update(total=total, heartbeat=timezone.now())
 
+    def progress(self, done: int) -> None:
+        """Report ``done`` items for work that commits once at its end (a rebuild), and stop
+        there if someone asked the job to stop."""
+        self.job.done = done
+        Job.objects.filter(pk=self.job.pk).update(done=done, heartbeat=timezone.now())
+        self.check_cancel()
+
     def check_cancel(self) -> None:
         """Raise ``Cancelled`` if someone asked the job to stop."""
         if Job.objects.filter(pk=self.job.pk, cancel_requested=True).exists():

@@ -408,6 +408,8 @@ class Job(models.Model):
         BULK_IMPORT = "bulk_import", _("批量导入")
         REPARSE = "reparse", _("重新解析")
         REPAIR_INDEX = "repair_index", _("检索索引核对与修复")
+        REBUILD_INDEX = "rebuild_index", _("重建检索索引")
+        ANALYSE = "analyse", _("重新分析主题与数据")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")

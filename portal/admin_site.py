@@ -3,7 +3,8 @@
 Plain ``str(region)`` makes 朝阳区 (北京) and 朝阳区 (长春) indistinguishable in the region
 picker of the upload preview, so autocomplete results name the province (and city) too. The
 site also gives its pages the search index's state (``index_state``), read only by the pages
-that show it: ``documents``' admin never asks the search engine itself.
+that show it, and the index jobs' buttons their URLs (``search.web.index_admin``):
+``documents``' admin never asks the search engine itself.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class PortalAdminSite(admin.AdminSite):
     site_header = _("营商环境政策库 · 管理")
     site_title = _("政策库管理")
     index_title = _("内容管理")
+
+    def get_urls(self):
+        """Django's admin URLs, plus the buttons that start index jobs (``search``)."""
+        from search.web.index_admin import admin_urls
+
+        return admin_urls(self) + super().get_urls()
 
     def autocomplete_view(self, request):
         return PlacedAutocompleteJsonView.as_view(admin_site=self)(request)

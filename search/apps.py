@@ -16,6 +16,7 @@ class SearchConfig(AppConfig):
         from documents.models import Region
         from search import (
             checks,  # noqa: F401 - registers the system checks
+            index_jobs,  # noqa: F401 - registers the index jobs' handlers
             tasks,  # noqa: F401 - connects deferred index updates to the task queue
         )
         from search.core.region_cache import forget_regions

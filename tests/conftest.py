@@ -187,3 +187,15 @@ def huey_worker() -> Iterator[object]:
         HUEY.flush()
         HUEY.immediate = True
         jobs.set_queue(tasks.run_job, immediate=True)
+
+
+@pytest.fixture
+def held_queue() -> Iterator[list[int]]:
+    """A job queue that keeps jobs waiting (as a busy worker would); the ids given to it."""
+    from documents import jobs
+    from documents.tasks import HUEY, run_job
+
+    given: list[int] = []
+    jobs.set_queue(given.append, immediate=False)
+    yield given
+    jobs.set_queue(run_job, immediate=HUEY.immediate)

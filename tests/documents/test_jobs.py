@@ -48,17 +48,6 @@ def jsonl(records: list[dict]) -> bytes:
     return "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
 
 
-@pytest.fixture
-def held_queue():
-    """A queue that keeps jobs waiting (as a busy worker would); returns the ids given to it."""
-    given: list[int] = []
-    jobs.set_queue(given.append, immediate=False)
-    yield given
-    from documents.tasks import HUEY, run_job
-
-    jobs.set_queue(run_job, immediate=HUEY.immediate)
-
-
 def test_a_reparse_of_a_selection_runs_as_a_job_with_a_page(staff_client, seeds):
     ids = [seeds["000"].pk, seeds["001"].pk]
     response = staff_client.post(
@@ -72,6 +61,26 @@ def test_a_reparse_of_a_selection_runs_as_a_job_with_a_page(staff_client, seeds)
     assert "已完成" in page and "已处理 2 / 2（100%）" in page
     assert f'href="/admin/documents/release/{ids[0]}/change/"' in page
     assert 'http-equiv="refresh"' not in page  # a finished job's page stays still
+
+
+def test_a_reanalysis_of_a_selection_runs_as_a_job_and_finds_the_same_figures(staff_client, seeds):
+    from documents.models import Figure
+
+    ids = [seeds["000"].pk, seeds["001"].pk]
+    figures = {pk: Figure.objects.filter(section__release=pk).count() for pk in ids}
+    assert all(figures.values())
+    response = staff_client.post(
+        "/admin/documents/release/", {"action": "analyse", "_selected_action": ids}
+    )
+    job = Job.objects.get(pk=int(JOB_URL.fullmatch(response["Location"]).group(1)))
+    assert (job.kind, job.status, job.done, job.total, job.failed) == ("analyse", "done", 2, 2, 0)
+    assert [row["release"] for row in job.rows] == ids
+    for row in job.rows:
+        assert row["outcome"] == "analysed"
+        assert row["message"].endswith(f"{figures[row['release']]} 项数据")
+    assert {pk: Figure.objects.filter(section__release=pk).count() for pk in ids} == figures
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "已重新分析" in page and "已处理 2 / 2（100%）" in page
 
 
 def test_a_waiting_job_shows_progress_refreshes_and_can_be_cancelled(
