@@ -12,8 +12,6 @@ search app can run index work without ``documents`` importing it.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -26,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from documents.models import Job
+from documents.processes import is_gone, this_process
 
 log = logging.getLogger(__name__)
 
@@ -106,24 +105,6 @@ def cancel(job: Job) -> None:
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(cancel_requested=True)
 
 
-def this_worker() -> str:
-    """``host:pid``: who runs a job, so a worker on the same machine can tell it died."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
-
-
-def _worker_is_dead(worker: str) -> bool:
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's worker: only its heartbeat tells
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def stalled(now=None) -> list[int]:
     """Jobs no worker is doing: running with an old heartbeat or a dead worker on this
     machine, or queued for long."""
@@ -136,7 +117,7 @@ def stalled(now=None) -> list[int]:
         ).values_list("pk", flat=True)
     )
     for pk, worker in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", "worker"):
-        if worker and _worker_is_dead(worker):
+        if worker and is_gone(worker):
             ids.add(pk)
     return sorted(ids)
 
@@ -185,7 +166,7 @@ def _claim(job_id: int) -> bool:
         status=Job.Status.RUNNING, heartbeat__lt=now - stale_after()
     )
     current = Job.objects.filter(pk=job_id).values_list("worker", flat=True).first()
-    if current and _worker_is_dead(current):  # known dead: no need to wait for the heartbeat
+    if current and is_gone(current):  # known dead: no need to wait for the heartbeat
         free |= Q(status=Job.Status.RUNNING, worker=current)
     claimed = (
         Job.objects.filter(free, pk=job_id)
@@ -194,7 +175,7 @@ def _claim(job_id: int) -> bool:
             status=Job.Status.RUNNING,
             heartbeat=now,
             attempts=F("attempts") + 1,
-            worker=this_worker(),
+            worker=this_process(),
             started=Coalesce("started", Value(now, output_field=DateTimeField())),
         )
     )

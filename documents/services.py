@@ -15,7 +15,6 @@ from enum import StrEnum
 from pathlib import Path, PurePath
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -25,6 +24,7 @@ from documents.ingest.records import RECORD_SUFFIXES, Record, iter_records
 from documents.ingest.site_lines import repeated_lines
 from documents.models import Region, Release, Section, is_web_url
 from documents.near_duplicates import store_fingerprints
+from documents.originals import discard_original, save_original
 from documents.section_analysis import analyse_release, sync_topics
 from documents.signals import bulk_import_started
 
@@ -329,16 +329,16 @@ def store_release(
     )
     _apply_edits(release, edits or {})
     suffix = PurePath(filename).suffix.lower()[:10] or ".bin"
-    release.original.save(f"{uuid.uuid4().hex}{suffix}", ContentFile(original), save=False)
     try:
         topics = sync_topics()  # before the import's transaction: a change locks briefly
         with transaction.atomic():
+            save_original(release, f"{uuid.uuid4().hex}{suffix}", original)
             release.save()
             Section.objects.bulk_create(_sections(release, parsed))
             store_fingerprints(release)
             analyse_release(release, topics)
     except Exception:
-        release.original.delete(save=False)
+        discard_original(release)
         raise
     return release
 

@@ -8,11 +8,15 @@ live worker is doing (``documents.jobs.resume_stalled``).
 
 from __future__ import annotations
 
+import logging
+
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task, on_startup
 
 from documents import jobs
-from documents.originals import sweep_orphans
+from documents.originals import reclaim_interrupted, sweep_orphans
+
+log = logging.getLogger(__name__)
 
 
 @db_task()
@@ -29,17 +33,23 @@ def resume_stalled_jobs() -> None:
 
 @db_periodic_task(crontab(minute="*/15"))
 def sweep_orphaned_originals() -> None:
-    """Remove original files no release points to (a write killed before its commit);
-    files younger than the grace period are left for the import still writing them."""
+    """Remove original files no release points to: at once those of a process that died
+    before its commit (a killed web worker's upload), others once past the grace period."""
     sweep_orphans()
 
 
 @on_startup()
 def resume_after_restart() -> None:
-    """A restarted worker first takes up what the previous one left."""
+    """A restarted worker first clears what a killed process left half-written (originals of
+    releases that never committed) and takes up the jobs it left."""
     from django.db import close_old_connections
 
     close_old_connections()
+    reclaimed = reclaim_interrupted()
+    if reclaimed:
+        log.warning(
+            "deleted %d original file(s) a killed process wrote but never committed", reclaimed
+        )
     jobs.resume_stalled()
 
 
