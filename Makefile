@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEEDS := fixtures/seeds
 
-.PHONY: run test test-sqlite test-postgres postgres-deps bench bench-docs load load-postgres setup install migrate seed index browser-deps lint format messages serve-production clean
+.PHONY: run test test-sqlite test-postgres postgres-deps queue-deps bench bench-docs load load-postgres setup install migrate seed index browser-deps lint format messages serve-production clean
 
 # The task queue's worker (bulk imports, re-parsing, index repair) runs beside the server and
 # stops with it.
@@ -17,12 +17,12 @@ run: setup ## Set up everything, start the job worker and serve on $(HOST):$(POR
 
 test: test-sqlite test-postgres ## The same set-up, then the whole suite on SQLite and on PostgreSQL
 
-test-sqlite: setup browser-deps ## The whole suite on the embedded default (SQLite + Whoosh)
+test-sqlite: setup browser-deps queue-deps ## The whole suite on the embedded default (SQLite + Whoosh)
 	$(BIN)/python -m pytest
 
 # A throwaway cluster of Debian's PostgreSQL server on loopback (tests/postgres_cluster.py),
 # deleted afterwards; the suite runs against it with DATABASE_URL set.
-test-postgres: setup browser-deps postgres-deps ## The whole suite on a local PostgreSQL server
+test-postgres: setup browser-deps postgres-deps queue-deps ## The whole suite on a local PostgreSQL server
 	$(BIN)/python -m tests.postgres_cluster $(BIN)/python -m pytest
 
 postgres-deps:
@@ -31,6 +31,18 @@ postgres-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else \
 	    echo "PostgreSQL tests need: sudo apt-get install postgresql"; exit 1; \
+	  fi; \
+	fi
+
+# A Redis server for the test of the task queue shared through Redis (started by the test on a
+# free port). Without it (not root, no package source) that one test is skipped, saying why.
+queue-deps:
+	@if [ ! -x /usr/bin/redis-server ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	      || echo "could not install redis-server: the Redis queue test will be skipped"; \
+	  else \
+	    echo "the Redis queue test needs: sudo apt-get install redis-server (skipped without it)"; \
 	  fi; \
 	fi
 

@@ -262,7 +262,7 @@ SEARCH_RETRY_SECONDS = env_int("SEARCH_RETRY_SECONDS", 3600)
 # Background jobs (bulk imports, re-parsing, index retries and repair) run on huey's worker,
 # ``manage.py run_huey``, beside the web server. The embedded default keeps the queue in a
 # SQLite file in the data folder, needing no server; several machines share one queue through
-# Redis: HUEY_CLASS=huey.RedisHuey and HUEY_REDIS_URL=redis://host:6379/0 (pip install redis).
+# Redis: HUEY_CLASS=huey.RedisHuey and HUEY_REDIS_URL=redis://host:6379/0 (the [redis] extra).
 _HUEY_CLASS = env_str("HUEY_CLASS", "huey.SqliteHuey")
 HUEY = {
     "huey_class": _HUEY_CLASS,

@@ -108,6 +108,49 @@ def start(instance: Instance, *args: str) -> subprocess.Popen:
     )
 
 
+def distinct_excerpts(count: int, first: int = 6000) -> list[dict]:
+    """``count`` excerpts none of which repeats another (short reports wrap around)."""
+    found: dict[str, dict] = {}
+    number = first
+    while len(found) < count:
+        record = excerpt(number)
+        found.setdefault(record["title"], record)
+        number += 1
+    return list(found.values())
+
+
+def submit_bulk_job(instance: Instance, bulk: Path) -> None:
+    """Stage a bulk file and submit its publish job, as the admin's bulk upload does; the job
+    waits in the instance's queue for a worker."""
+    submit = (
+        "from pathlib import Path\n"
+        "from documents import jobs, staging\n"
+        "from documents.models import Job\n"
+        f"data = Path({str(bulk)!r}).read_bytes()\n"
+        f"token = staging.stage(data, {bulk.name!r}, note={{'bulk': True}})\n"
+        f"jobs.submit(Job.Kind.BULK_IMPORT, label={bulk.name!r}, token=token, publish=True)\n"
+    )
+    submitted = manage(instance, "shell", "-c", submit)
+    assert submitted.returncode == 0, submitted.stdout + submitted.stderr
+
+
+def latest_job(instance: Instance) -> dict:
+    """The instance's latest job, as its row says (``{}`` when there is none)."""
+    with sqlite3.connect(f"file:{instance.database}?mode=ro", uri=True) as db:
+        row = db.execute(
+            "SELECT id, status, done, total, attempts, error, rows, worker FROM documents_job"
+            " ORDER BY id DESC"
+        ).fetchone()
+    keys = ("id", "status", "done", "total", "attempts", "error", "rows", "worker")
+    return dict(zip(keys, row, strict=True)) if row else {}
+
+
+def release_titles(instance: Instance) -> list[str]:
+    """Every stored release's title."""
+    with sqlite3.connect(f"file:{instance.database}?mode=ro", uri=True) as db:
+        return [title for (title,) in db.execute("SELECT title FROM documents_release")]
+
+
 def start_worker(instance: Instance, name: str) -> subprocess.Popen:
     """The task queue's worker (``run_huey``) in the instance, its output in ``<name>.log``
     (a pipe nobody reads would stop a worker that logs more than the pipe holds)."""

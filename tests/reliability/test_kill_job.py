@@ -19,50 +19,35 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 
-from tests.reliability.instances import clone, excerpt, manage, start_worker, worker_logs
+from tests.reliability.instances import (
+    clone,
+    distinct_excerpts,
+    latest_job,
+    manage,
+    release_titles,
+    start_worker,
+    submit_bulk_job,
+    worker_logs,
+)
 
 RECORDS = 150
 #: documents.bulk_jobs.CHUNK: the records of one committed step.
 CHUNK = 25
 
 
-def _job(instance) -> dict:
-    with sqlite3.connect(f"file:{instance.database}?mode=ro", uri=True) as db:
-        row = db.execute(
-            "SELECT id, status, done, total, attempts, error, rows FROM documents_job"
-        ).fetchone()
-    keys = ("id", "status", "done", "total", "attempts", "error", "rows")
-    return dict(zip(keys, row, strict=True)) if row else {}
-
-
-def _titles(instance) -> list[str]:
-    with sqlite3.connect(f"file:{instance.database}?mode=ro", uri=True) as db:
-        return [title for (title,) in db.execute("SELECT title FROM documents_release")]
-
-
 def _wait(instance, until, timeout: float) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job = _job(instance)
+        job = latest_job(instance)
         if job and until(job):
             return job
         time.sleep(0.2)
-    raise AssertionError(f"job not there in {timeout:.0f} s: {_job(instance)}\n{_logs(instance)}")
-
-
-def _distinct_excerpts(count: int) -> list[dict]:
-    """``count`` excerpts none of which repeats another (short reports wrap around)."""
-    found: dict[str, dict] = {}
-    number = 6000
-    while len(found) < count:
-        record = excerpt(number)
-        found.setdefault(record["title"], record)
-        number += 1
-    return list(found.values())
+    raise AssertionError(
+        f"job not there in {timeout:.0f} s: {latest_job(instance)}\n{_logs(instance)}"
+    )
 
 
 def _logs(instance) -> str:
@@ -75,22 +60,13 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates
     instance = clone(template_instance, tmp_path / "instance")
     instance.env["PORTAL_JOB_STALE_SECONDS"] = "30"
     bulk = tmp_path / "bulk-150.jsonl"
-    records = _distinct_excerpts(RECORDS)
+    records = distinct_excerpts(RECORDS)
     bulk.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
     titles = [r["title"] for r in records]
-    before = len(_titles(instance))
+    before = len(release_titles(instance))
 
-    submit = (
-        "from pathlib import Path\n"
-        "from documents import jobs, staging\n"
-        "from documents.models import Job\n"
-        f"data = Path({str(bulk)!r}).read_bytes()\n"
-        "token = staging.stage(data, 'bulk-150.jsonl', note={'bulk': True})\n"
-        "jobs.submit(Job.Kind.BULK_IMPORT, label='bulk-150.jsonl', token=token, publish=True)\n"
-    )
-    submitted = manage(instance, "shell", "-c", submit)
-    assert submitted.returncode == 0, submitted.stdout + submitted.stderr
-    assert _job(instance)["status"] == "queued"
+    submit_bulk_job(instance, bulk)
+    assert latest_job(instance)["status"] == "queued"
 
     first = start_worker(instance, "first-worker")
     try:
@@ -120,7 +96,7 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_without_duplicates
     assert [r["outcome"] for r in rows].count("imported") == RECORDS, [
         (r["name"], r["outcome"], r["message"]) for r in rows if r["outcome"] != "imported"
     ]
-    stored = _titles(instance)
+    stored = release_titles(instance)
     assert len(stored) == before + RECORDS
     assert all(stored.count(title) == 1 for title in titles)
 
