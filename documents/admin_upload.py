@@ -154,35 +154,38 @@ class ReleaseUploadMixin:
     def _store_previewed(self, request, form, staged, upload, publish: bool):
         if not form.is_valid():
             return None
-        edited = form.edited_text(upload.parsed)
-        if form.errors:
-            return None
-        parsed = edited or upload.parsed
-        existing = existing_copy(parsed, staged.data)
-        if existing is not None:
-            form.add_error(None, duplicate_message(existing))
-            return None
-        edits = form.edits(upload.parsed)
-        edits["status"] = Release.Status.PUBLISHED if publish else Release.Status.DRAFT
+        if len(upload.parsed.body_text) > settings.PORTAL_INLINE_PUBLISH_CHARS:
+            return self._store_as_job(request, staged, publish)
         started = time.perf_counter()
-        try:
-            release = store_release(
-                parsed,
-                original=staged.data,
-                filename=staged.filename,
-                publish=publish,
-                encoding=upload.encoding,
-                edits=edits,
-                text_edited=edited is not None,
-            )
-        except IntegrityError:
-            form.add_error(None, _("刚刚有人导入了相同内容的发布稿，未保存。"))
+        release = store_from_preview(form, staged, upload, publish)
+        if release is None:
             return None
         elapsed = time.perf_counter() - started  # includes the after-commit index update
-        staging.discard(staged.token)
         self.log_addition(request, release, [{"added": {}}])
         messages.success(request, stored_message(release, elapsed))
         return HttpResponseRedirect(reverse("admin:documents_release_change", args=[release.pk]))
+
+    def _store_as_job(self, request, staged, publish: bool) -> HttpResponse:
+        """A long release (a 20 MB text takes the better part of a minute to store and index)
+        is stored by the worker: its page shows when it is done and links to the release."""
+        post = {
+            key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"
+        }
+        job = jobs.submit(
+            Job.Kind.PUBLISH_UPLOAD,
+            label=staged.filename,
+            user=request.user,
+            token=staged.token,
+            total=1,
+            post=post,
+            publish=publish,
+        )
+        if job.status == Job.Status.DONE and job.rows and job.rows[0].get("release"):
+            messages.success(request, job.rows[0]["message"])
+            return HttpResponseRedirect(
+                reverse("admin:documents_release_change", args=[job.rows[0]["release"]])
+            )
+        return HttpResponseRedirect(job.get_absolute_url())
 
     def _render_preview(self, request, form, staged, upload) -> HttpResponse:
         parsed = upload.parsed
@@ -279,6 +282,39 @@ class PreviewRow:
     field: BoundField
     flags: tuple[str, ...] = ()
     evidence: str = ""
+
+
+def store_from_preview(
+    form: ReleaseFieldsForm, staged: staging.StagedUpload, upload: Any, publish: bool
+) -> Release | None:
+    """Store a previewed upload with the person's corrections (``form``, already valid), and
+    discard the staged file; ``None`` with the reason added to ``form`` when it cannot be.
+    The preview's publish runs this in the request, or on the worker for a long release."""
+    edited = form.edited_text(upload.parsed)
+    if form.errors:
+        return None
+    parsed = edited or upload.parsed
+    existing = existing_copy(parsed, staged.data)
+    if existing is not None:
+        form.add_error(None, duplicate_message(existing))
+        return None
+    edits = form.edits(upload.parsed)
+    edits["status"] = Release.Status.PUBLISHED if publish else Release.Status.DRAFT
+    try:
+        release = store_release(
+            parsed,
+            original=staged.data,
+            filename=staged.filename,
+            publish=publish,
+            encoding=upload.encoding,
+            edits=edits,
+            text_edited=edited is not None,
+        )
+    except IntegrityError:
+        form.add_error(None, _("刚刚有人导入了相同内容的发布稿，未保存。"))
+        return None
+    staging.discard(staged.token)
+    return release
 
 
 def preview_rows(

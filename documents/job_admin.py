@@ -111,8 +111,23 @@ class JobAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(job.get_absolute_url())
 
 
-def _next_step(job: Job) -> str | None:
-    """Where a finished job sends its reader: a checked bulk file to its preview."""
-    if job.kind == Job.Kind.BULK_CHECK and job.status == Job.Status.DONE:
-        return reverse("admin:documents_release_bulk", args=[job.token])
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """The link a finished job's page offers."""
+
+    url: str
+    label: str
+
+
+def _next_step(job: Job) -> NextStep | None:
+    """Where a finished job sends its reader: a checked bulk file to its preview, a stored
+    upload to its release."""
+    if job.status != Job.Status.DONE:
+        return None
+    if job.kind == Job.Kind.BULK_CHECK:
+        url = reverse("admin:documents_release_bulk", args=[job.token])
+        return NextStep(url, _("查看检查结果并决定是否发布"))
+    if job.kind == Job.Kind.PUBLISH_UPLOAD and job.rows and job.rows[0].get("release"):
+        url = reverse("admin:documents_release_change", args=[job.rows[0]["release"]])
+        return NextStep(url, _("查看这篇发布稿"))
     return None

@@ -410,6 +410,7 @@ class Job(models.Model):
         REPAIR_INDEX = "repair_index", _("检索索引核对与修复")
         REBUILD_INDEX = "rebuild_index", _("重建检索索引")
         ANALYSE = "analyse", _("重新分析主题与数据")
+        PUBLISH_UPLOAD = "publish_upload", _("保存上传的发布稿")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")

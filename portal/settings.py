@@ -199,6 +199,9 @@ PORTAL_PAGE_SIZE = env_int("PORTAL_PAGE_SIZE", 20)
 PORTAL_API_PAGE_SIZE = env_int("PORTAL_API_PAGE_SIZE", 20)
 # Larger uploads and import files are refused before they are read.
 PORTAL_MAX_UPLOAD_BYTES = env_int("PORTAL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# A previewed release longer than this (characters of text) is stored by the job worker, not
+# in the request: about 2 s of work; a 20 MB text takes the better part of a minute.
+PORTAL_INLINE_PUBLISH_CHARS = env_int("PORTAL_INLINE_PUBLISH_CHARS", 300_000)
 FILE_UPLOAD_HANDLERS = [
     "documents.upload_handlers.SizeLimitedUploadHandler",  # drops files over the limit early
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -400,3 +400,74 @@ def test_a_bulk_report_lists_each_row_and_discarding_it_stores_nothing(staff_cli
         == 302
     )
     assert snapshot() == before
+
+
+# ---- a long release is stored by the worker ----------------------------------------------
+
+
+def test_a_long_release_is_stored_by_a_job_with_the_previews_corrections(
+    staff_client, settings, held_queue, django_capture_on_commit_callbacks
+):
+    from documents import jobs
+    from documents.models import Job
+
+    settings.PORTAL_INLINE_PUBLISH_CHARS = 1000  # the seed is longer: as a 20 MB text would be
+    url = preview_url(upload(staff_client, "long.txt", new_release_text().encode()))
+    values = form_values(staff_client.get(url))
+    values["title"] = "改过的标题：下半年优化营商环境工作情况"
+    with django_capture_on_commit_callbacks(execute=True):  # the job reaches the queue on commit
+        response = staff_client.post(url, {**values, "action": "publish"})
+    job = Job.objects.get(kind="publish_upload")
+    assert response["Location"] == job.get_absolute_url() and held_queue == [job.pk]
+    assert not Release.objects.filter(original_name="long.txt").exists()  # not in the request
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert "排队中" in page and "long.txt" in page
+
+    jobs.run(job.pk)  # what the worker does
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == ("done", 1, 1), job.error
+    release = Release.objects.get(original_name="long.txt")
+    assert release.title == values["title"] and release.status == Release.Status.PUBLISHED
+    assert release.details["edited_fields"] == ["title"]
+    assert job.rows[0]["release"] == release.pk
+    assert job.rows[0]["message"].startswith(f"已发布“{values['title']}”")
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert (
+        f'href="/admin/documents/release/{release.pk}/change/"' in page and "查看这篇发布稿" in page
+    )
+    assert staff_client.get(url).status_code == 302  # the staged file is gone
+
+
+def test_a_long_release_that_became_a_duplicate_meanwhile_fails_with_the_reason(
+    staff_client, settings, held_queue
+):
+    from documents import jobs
+    from documents.models import Job
+    from documents.services import import_release
+
+    settings.PORTAL_INLINE_PUBLISH_CHARS = 1000
+    text = new_release_text("\n\n重复检测专用段落。").encode()
+    url = preview_url(upload(staff_client, "twice.txt", text))
+    staff_client.post(url, {**form_values(staff_client.get(url)), "action": "publish"})
+    job = Job.objects.get(kind="publish_upload")
+    first = import_release(text, filename="first.txt", publish=True).release  # someone else
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "内容与已有发布稿完全相同" in job.error, job.error
+    assert first.title in job.error
+    assert Release.objects.filter(original_name="twice.txt").count() == 0
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-error"' in page
+
+
+def test_with_the_queue_immediate_a_long_release_lands_on_its_page(staff_client, settings):
+    settings.PORTAL_INLINE_PUBLISH_CHARS = 1000
+    url = preview_url(upload(staff_client, "quick.txt", new_release_text("\n\n另一段。").encode()))
+    response = staff_client.post(
+        url, {**form_values(staff_client.get(url)), "action": "draft"}, follow=True
+    )
+    release = Release.objects.get(original_name="quick.txt")
+    assert release.status == Release.Status.DRAFT
+    assert response.redirect_chain[-1][0] == f"/admin/documents/release/{release.pk}/change/"
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("已保存为草稿") for m in messages), messages
