@@ -23,7 +23,7 @@ from itertools import pairwise
 
 from documents.figures.measures import Reading, measure_of
 from documents.figures.numerals import DIGITS, NUMERAL_CHARS, parse_chinese_number
-from documents.figures.units import DURATION, MAGNITUDES, PERCENT, VARIANTS, Unit
+from documents.figures.units import COUNT, DURATION, MAGNITUDES, PERCENT, VARIANTS, Unit
 from documents.script import to_simplified
 
 
@@ -57,8 +57,23 @@ def _words(spaced: str) -> tuple[str, ...]:
 # --- what a number looks like, and what may follow it ------------------------------------------
 
 _CN = NUMERAL_CHARS
+#: Words after which a bare magnitude is a number: 突破万亿元, 近百人次, 上千家.
+_BARE_AFTER = ("突破", "超过", "迈上", "跨越", "达到", "过", "超", "逾", "达", "近", "上")
+_BARE_LOOKBEHIND = "|".join(f"(?<={word})" for word in _BARE_AFTER)
+#: A bare magnitude's value and the magnitude word its unit keeps.
+_BARE_VALUES = {
+    "万亿": (Decimal(1), "万亿"),
+    "千亿": (Decimal(1000), "亿"),
+    "百亿": (Decimal(100), "亿"),
+    "百": (Decimal(100), ""),
+    "千": (Decimal(1000), ""),
+}
 _CANDIDATE = re.compile(
     rf"(?P<pct>百分之|千分之)(?P<pctnum>[{_CN}]+)"
+    # 突破万亿元, 近百人次, 上千家: a round magnitude after a word of approximation
+    rf"|(?P<bare>(?:{_BARE_LOOKBEHIND})(?:万亿|千亿|百亿|百|千)(?![\d万亿千百]))"
+    # 1万5千颗, 2亿3000万元: a number written in pieces, read as one
+    r"|(?P<pieces>(?<![\d.,·])\d{1,4}(?:万\d{1,4}千|亿\d{1,4}万)(?!\d))"
     r"|(?P<ar>(?<![\d.·])(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:[.·]\d+)?)"  # 19·5％ in old reports
     rf"|(?P<cn>[{_CN}]+)"
     r"|(?P<half>半)"
@@ -252,12 +267,24 @@ class _Doc:
     def candidate(self, m: re.Match[str]) -> _Draft | None:
         """A draft figure for one number-like match, or ``None`` when it is not a figure."""
         f, start = self.f, m.start()
-        chinese = m.group("ar") is None
+        chinese = m.group("ar") is None and not m.group("pieces") and not m.group("bare")
         if m.group("pct"):
             value = parse_chinese_number(m.group("pctnum"))
             unit = VARIANTS["%" if m.group("pct") == "百分之" else "‰"]
             num_end = end = m.end()
             canonical, inner, written = unit.canonical, "", 2
+        elif m.group("pieces") or m.group("bare"):
+            if m.group("bare"):
+                value, magnitude = _BARE_VALUES[m.group("bare")]
+            else:
+                value, magnitude = _pieces_value(m.group("pieces"))
+            tail = _TAIL.match(f, m.end())
+            if tail is None or tail.group("m1") or tail.group("m2"):
+                return None
+            unit, num_end, end = VARIANTS[tail.group("unit")], m.end(), tail.end()
+            if magnitude and not unit.scalable:
+                return None
+            canonical, inner, written = magnitude + unit.canonical, tail.group("q1") or "", 2
         else:
             number, num_end = m.group(), m.end()
             tail = None
@@ -276,8 +303,8 @@ class _Doc:
             magnitude = MAGNITUDES.get(m1 + m2, "")
             if m2 and not magnitude:
                 magnitude = MAGNITUDES[m1] + "亿"  # 千亿, 百亿
-            if magnitude and not unit.scalable:
-                return None
+            if (magnitude and not unit.scalable) or (unit.needs_magnitude and not magnitude):
+                return None  # 3万小时; 30度 (heat or an angle; 8.8亿度 is electricity)
             value = _number_value(m, number)
             if value is not None and chinese and magnitude and _BIG & set(number):
                 value, magnitude = _rescale(number + m1)  # 二亿八千六百七十七万亩
@@ -316,8 +343,10 @@ class _Doc:
         f, start = self.f, m.start()
         prev = f[start - 1] if start else ""
         nxt = f[end] if end < len(f) else ""
-        if prev in _BAD_BEFORE or prev in _LATIN or nxt in _LATIN or nxt in _BAD_AFTER:
-            return False  # 第1批, 每46小时, 5G, 〔2023〕15号, 百万吨级
+        if prev in _BAD_BEFORE or prev in _LATIN or nxt in _BAD_AFTER:
+            return False  # 第1批, 每46小时, A1号, 〔2023〕15号, 百万吨级
+        if nxt in _LATIN and unit.kind != COUNT:
+            return False  # 5米K…: a code; a count may name a Latin noun (1剂BNT疫苗, 3个App)
         if prev in "、," and _ORDINAL_LIST.search(f, max(0, start - 12), start):
             return False  # 第1、2剂: the second of a list of ordinals
         if nxt and (nxt in unit.blocked or (nxt == "-" and f[end + 1 : end + 2].isdigit())):
@@ -467,6 +496,14 @@ def _number_value(m: re.Match[str], number: str) -> Decimal | None:
     if not any(ch in DIGITS or ch == "十" for ch in number):
         return None  # 百万, 千家万户
     return parse_chinese_number(number)
+
+
+def _pieces_value(written: str) -> tuple[Decimal, str]:
+    """1万5千 → (1.5, 万), 2亿3000万 → (2.3, 亿): the number in its leading magnitude."""
+    high, big, rest = re.fullmatch(r"(\d+)([万亿])(\d+)[千万]", written).groups()
+    if big == "万":
+        return Decimal(high) + Decimal(rest) / 10, "万"
+    return Decimal(high) + Decimal(rest) / 10**4, "亿"
 
 
 def _rescale(numeral: str) -> tuple[Decimal | None, str]:

@@ -31,6 +31,7 @@ class Unit:
     scalable: bool = True  # takes 万 / 亿 / 万亿 … in front (万元, 1.5万件)
     blocked: str = ""  # next characters that make the unit part of another word
     date_like: bool = False  # 日: a duration only when the context says so
+    needs_magnitude: bool = False  # 度 of electricity only as 万度 / 亿度 (30度 is heat, an angle)
     year_like: bool = False  # 年: a length of time only when the context says so
 
 
@@ -123,6 +124,7 @@ UNITS: tuple[Unit, ...] = (
     _u("层", COUNT, "層", blocked="级級次面楼樓"),
     _u("轮", COUNT, "輪", blocked="胎流换換回岗崗廓"),
     _u("趟", COUNT),
+    _u("校", COUNT, blocked="区區园園长長友级級际際内內外车車服训訓庆慶方"),
     _u("本", COUNT, blocked="市级級地身质質次着著届屆期土科部区區省县縣单單人年月息金"),
     # area, length, weight, energy, ratios
     _u("平方公里", OTHER),
@@ -140,6 +142,7 @@ UNITS: tuple[Unit, ...] = (
     _u("斤", OTHER),
     _u("担", OTHER, "擔"),
     _u("千瓦时", OTHER, "千瓦時"),
+    Unit("度", OTHER, ("度",), needs_magnitude=True),
     _u("千瓦", OTHER, "瓩"),
     _u("兆瓦", OTHER),
     _u("倍", OTHER, scalable=False),

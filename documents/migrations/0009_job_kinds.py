@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0008_job'),
+        ("documents", "0008_job"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('bulk_check', '批量文件检查'), ('bulk_import', '批量导入'), ('reparse', '重新解析'), ('repair_index', '检索索引核对与修复'), ('rebuild_index', '重建检索索引'), ('analyse', '重新分析主题与数据'), ('publish_upload', '保存上传的发布稿')], max_length=20, verbose_name='类型'),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("bulk_check", "批量文件检查"),
+                    ("bulk_import", "批量导入"),
+                    ("reparse", "重新解析"),
+                    ("repair_index", "检索索引核对与修复"),
+                    ("rebuild_index", "重建检索索引"),
+                    ("analyse", "重新分析主题与数据"),
+                    ("publish_upload", "保存上传的发布稿"),
+                ],
+                max_length=20,
+                verbose_name="类型",
+            ),
         ),
     ]

@@ -426,11 +426,33 @@ def test_periods_in_national_reports():
         "亿元以上项目",
         "10亿元以上项目同比增加",
         "北京双杰更是从对接到开工仅用了一个多月",
+        "最高气温30度",  # 度 only as 万度 / 亿度 of electricity
+        "打造万亿级产业集群",  # a size class, not a sum
         "微信图片_20201231214042.jpg",
     ],
 )
 def test_never_a_figure(sentence):
     assert extract_figures(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit", "qualifier"),
+    [
+        # a number written in pieces (Taiwanese press: 1萬5千), read as one
+        ("昨(22)日北區開基玉皇宮有捐贈１萬5千顆", "１萬5千顆", "1.5", "万颗", ""),
+        # a round magnitude after a word of approximation
+        ("各类支持创新的税收优惠政策年度规模已超过万亿元。", "万亿元", "1", "万亿元", "超过"),
+        ("交通局於春節連假期期間也派駐近百人次於大台南智慧交通中心", "百人次", "100", "人次", "近"),
+        # electricity in 度, with its magnitude
+        ("年發電量達8.8億度，減碳量達47萬噸", "8.8億度", "8.8", "亿度", ""),
+        # a count may name a Latin noun after its unit
+        ("18歲以上已接種1劑BNT疫苗後28天", "1劑", "1", "剂", ""),
+        ("目前通學步道也已成功爭取102校經費並將持續擴展", "102校", "102", "校", ""),
+    ],
+)
+def test_written_shapes_of_real_press_releases(sentence, text, value, unit, qualifier):
+    figure = next(f for f in extract_figures(sentence) if f.text == text)
+    assert (figure.value, figure.unit, figure.qualifier) == (Decimal(value), unit, qualifier)
 
 
 def test_duration_with_single_numeral_needs_a_boundary():
