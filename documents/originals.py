@@ -82,9 +82,15 @@ def stored_files() -> Iterator[tuple[str, float]]:
 
 
 def check_originals(
-    *, repair: bool = False, now: float | None = None, grace: float = GRACE_SECONDS
+    *,
+    repair: bool = False,
+    clear_missing: bool = True,
+    now: float | None = None,
+    grace: float = GRACE_SECONDS,
 ) -> OriginalsReport:
-    """Compare the originals folder with the database; with ``repair``, fix what is safe."""
+    """Compare the originals folder with the database; with ``repair``, fix what is safe:
+    delete the orphans (and, unless ``clear_missing`` is off, clear the references to missing
+    originals)."""
     now = time.time() if now is None else now
     notes = abandoned_notes(now, grace)
     abandoned = {name for names in notes.values() for name in names}
@@ -106,7 +112,7 @@ def check_originals(
             default_storage.delete(name)
             report.deleted += 1
         _forget_notes(list(notes))
-        if report.missing:
+        if clear_missing and report.missing:
             from documents.models import Release
 
             ids = [pk for pk, _name in report.missing]
@@ -123,14 +129,11 @@ def forget_original_on_delete(sender, instance, **kwargs) -> None:
 
 
 def sweep_orphans(grace: float = GRACE_SECONDS) -> int:
-    """Delete orphans older than ``grace`` and nothing else: what the worker runs unattended.
-    A missing original is only reported (``check_originals``), never cleared by a sweep — a
-    storage volume not mounted for a moment must not cost every release its reference."""
-    reclaimed = reclaim_interrupted(grace=grace)
-    report = check_originals(grace=grace)
-    for name in report.orphans:
-        default_storage.delete(name)
-    return reclaimed + len(report.orphans)
+    """Delete orphans — older than ``grace``, or at once those of a dead process's writes —
+    and nothing else: what the worker runs unattended. A missing original is only reported
+    (``check_originals``), never cleared by a sweep — a storage volume not mounted for a
+    moment must not cost every release its reference."""
+    return len(check_originals(repair=True, clear_missing=False, grace=grace).orphans)
 
 
 def _in_flight_root() -> Path:

@@ -12,15 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from documents.jobs import JobRun, register
 from documents.models import Job, Release, Section
-from search.indexing.drift import REPAIR_BATCH, index_drift
+from search.indexing.drift import REPAIR_BATCH, index_drift, resync
 from search.indexing.rebuild import rebuild_all
-from search.indexing.state import record_index_state
-from search.indexing.sync import sync_releases
 
 
 @register(Job.Kind.REPAIR_INDEX)
@@ -37,8 +34,7 @@ def repair_index(run: JobRun) -> None:
         batch = ids[start : start + REPAIR_BATCH]
 
         def work(batch=batch) -> list[dict[str, Any]]:
-            counts = sync_releases(batch, wait=None)
-            record_index_state(batch, counts=counts)
+            counts = resync(batch)
             return [_repaired_row(pk, titles.get(pk), counts.get(pk, 0)) for pk in batch]
 
         run.commit(work, items=len(batch), state=run.job.state)
@@ -62,7 +58,7 @@ def rebuild_index(run: JobRun) -> None:
     run.set_total(published.count())
     run.progress(0)  # a restarted rebuild starts again from the first section
     added = rebuild_all(on_progress=run.progress)
-    releases = published.values("release").annotate(n=Count("pk")).count()
+    releases = published.values("release").distinct().count()
     row = {
         "name": _("检索索引"),
         "outcome": "rebuilt",

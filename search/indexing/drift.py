@@ -67,8 +67,20 @@ def index_drift(alias: str = "default") -> Drift:
 
 def repair_drift(drift: Drift) -> None:
     """Re-index every release the drift touches, and only those (no full rebuild)."""
-    ids = sorted(drift.releases)
-    for start in range(0, len(ids), REPAIR_BATCH):
-        batch = ids[start : start + REPAIR_BATCH]
-        counts = sync_releases(batch)
-        record_index_state([pk for pk in batch if pk], counts=counts)
+    resync_releases(sorted(drift.releases))
+
+
+def resync_releases(release_ids: list[int]) -> int:
+    """Re-index these releases, ``REPAIR_BATCH`` at a time; returns the sections written."""
+    written = 0
+    for start in range(0, len(release_ids), REPAIR_BATCH):
+        written += sum(resync(release_ids[start : start + REPAIR_BATCH]).values())
+    return written
+
+
+def resync(release_ids: list[int]) -> dict[int, int]:
+    """Re-index one batch of releases, waiting for the index as long as it takes, and record
+    on each what the index took; returns the sections written per release."""
+    counts = sync_releases(release_ids)
+    record_index_state([pk for pk in release_ids if pk], counts=counts)
+    return counts

@@ -19,9 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from documents.models import Release
-from search.indexing.drift import REPAIR_BATCH, index_drift, repair_drift
-from search.indexing.state import record_index_state
-from search.indexing.sync import sync_releases
+from search.indexing.drift import index_drift, repair_drift, resync_releases
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +56,7 @@ class Repaired:
 def catch_up(settle: timedelta = SETTLE) -> Repaired:
     """Sync the releases the index is behind on (``releases_behind``), in batches."""
     ids = releases_behind(settle)
-    sections = 0
-    for start in range(0, len(ids), REPAIR_BATCH):
-        batch = ids[start : start + REPAIR_BATCH]
-        counts = sync_releases(batch)
-        record_index_state(batch, counts=counts)
-        sections += sum(counts.values())
+    sections = resync_releases(ids)
     if ids:
         log.info("index repair: %d release(s) were behind, re-indexed", len(ids))
     return Repaired(len(ids), sections)
