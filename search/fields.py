@@ -13,13 +13,23 @@ from haystack import indexes
 
 
 class KeywordField(indexes.CharField):
-    """An exact value (code, id, kind) used to filter, count and group; never analysed."""
+    """An exact value (code, id, kind) used to filter, count and group; never analysed.
+
+    ``indexed=False``: only read per section (an id, a version), never filtered on.
+    ``few_values``: a code repeated over many sections, with far fewer distinct values than
+    sections (a kind, a status, a region), which an engine may keep as references to them.
+    """
 
     field_type = "keyword"
 
+    def __init__(self, *, few_values: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.few_values = few_values
+
 
 class NumberField(indexes.IntegerField):
-    """A whole number kept as a sortable column (dates as ``yyyymmdd``, section order)."""
+    """A whole number read per section (dates as ``yyyymmdd``, section order): a column,
+    compared and sorted on, never an index term."""
 
 
 class AnalyzedTextField(indexes.CharField):

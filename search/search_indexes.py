@@ -49,26 +49,26 @@ class SectionIndex(indexes.SearchIndex, indexes.Indexable):
     title = AnalyzedTextField(analyzer=text_analyzer())
     speaker = AnalyzedTextField(indexed=False)
 
-    section = KeywordField()
+    section = KeywordField(indexed=False)
     release = KeywordField()
-    region = KeywordField()
-    province = KeywordField()
+    region = KeywordField(few_values=True)
+    province = KeywordField(few_values=True)
     regions = indexes.MultiValueField()
-    year = KeywordField()
-    kind = KeywordField()
+    year = KeywordField(few_values=True)
+    kind = KeywordField(few_values=True)
     #: The issuing bodies joined by ``ISSUER_JOIN``: the column facets count (as ``region``).
     issuer = KeywordField()
     #: Each issuing body: what ``issuer:`` filters on (as ``regions``).
     issuers = indexes.MultiValueField()
     #: The number, its issuer code and code with year (``search.core.release_metadata``).
     doc_numbers = indexes.MultiValueField()
-    validity = KeywordField()
-    section_kind = KeywordField(model_attr="kind")
-    status = KeywordField()
-    lead = KeywordField()
+    validity = KeywordField(few_values=True)
+    section_kind = KeywordField(model_attr="kind", few_values=True)
+    status = KeywordField(few_values=True)
+    lead = KeywordField(few_values=True)
     day = NumberField()
     order = NumberField(model_attr="order")
-    version = KeywordField()
+    version = KeywordField(indexed=False)
 
     def get_model(self) -> type[Section]:
         return Section

@@ -23,7 +23,7 @@ from quality.bench.instance import Instance, folder_bytes
 from quality.bench.peers import answered, peers
 from quality.bench.queries import BenchQuery, load_queries, load_rows, truth
 from quality.bench.timing import percentiles, time_each
-from search.engines.whoosh.text_store import store_folder
+from search.engines.whoosh.text_store import mapped_bytes
 
 ROUNDS = 3
 #: gunicorn workers whose memory is measured together (the issue's serving set-up).
@@ -70,7 +70,8 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
     rebuilt = instance.manage("ensure_search_index")
     results["rebuild_s"] = round(rebuilt.seconds, 1)
     results["rebuild_rss_mb"] = round(rebuilt.rss_mb, 1)
-    whoosh_bytes = folder_bytes(instance.index_dir)
+    index_bytes = folder_bytes(instance.index_dir)
+    texts_bytes = mapped_bytes(instance.index_dir)
     results["corpus"] = _corpus_figures(instance.database)
     results["text_bytes"] = results["corpus"].pop("text_bytes")
 
@@ -81,10 +82,8 @@ def run(releases: int, say: Callable[[str], None], peer_names: str = "all") -> d
     results["warm_up_s"] = round(instance.start_server(workers=1), 2)
     try:
         results["first_query_ms"] = round(_first_query_ms(instance), 1)
-        # The segments' text files are written by the first process that loads them.
-        texts_bytes = folder_bytes(store_folder(instance.index_dir))
-        results["index_bytes"] = whoosh_bytes + texts_bytes
-        results["index_parts"] = {"whoosh": whoosh_bytes, "text_store": texts_bytes}
+        results["index_bytes"] = index_bytes
+        results["index_parts"] = {"whoosh": index_bytes - texts_bytes, "text_store": texts_bytes}
         say(f"querying the portal: {len(queries)} queries × {ROUNDS} rounds, API and page …")
         api = time_each(queries, lambda q: instance.api_search({"q": q.text}), ROUNDS)
         page = time_each(queries, lambda q: instance.get("/search/", {"q": q.text}), ROUNDS)

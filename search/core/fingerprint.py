@@ -13,7 +13,8 @@ from search.core.analysis import policy_terms_digest
 
 #: Bump whenever the analyzer, the fields or their meaning change: the index must be rebuilt.
 #: 6: the Whoosh classes pickled in an index moved to ``search.engines.whoosh``.
-SEARCH_SCHEMA_VERSION = 7
+#: 8: texts in mapped columns, nothing stored, per-section values as columns without terms.
+SEARCH_SCHEMA_VERSION = 8
 
 
 def index_fingerprint() -> dict[str, Any]:

@@ -1,8 +1,11 @@
 """haystack's Whoosh backend, extended where the portal needs more than it gives.
 
-* Schema: codes and ids become exact, sortable columns; text fields hold unit and unit-pair
-  terms (no positions) plus their normalised text in a compressed column
-  (``search.engines.whoosh.fields``).
+* Schema: codes become exact terms with a column each; values only read per section (its id,
+  version, order, date) are columns without terms; text fields hold unit and unit-pair terms
+  (no positions) plus their normalised text in a mapped column
+  (``search.engines.whoosh.fields``). Nothing is stored: the portal reads sections from the
+  database and never through haystack's search, so haystack's stored ``id``, ``django_ct`` and
+  ``django_id`` are kept only as the terms its deletes need.
 * Versioned: the index remembers the schema version and dictionary it was built with, so a
   stale index is detected (``search.checks``) rather than silently half-matching.
 * Fast: one searcher per process, refreshed only when the index changed on disk; sections are
@@ -32,8 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_CT, DJANGO_ID
+from haystack.constants import ID as HAYSTACK_ID
 from haystack.exceptions import SkipDocument
-from whoosh.fields import ID, KEYWORD, NUMERIC
+from whoosh.fields import ID, KEYWORD
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -44,7 +49,13 @@ from search.core.request import SearchRequest
 from search.core.section_text import section_content
 from search.engines.base import BulkWriter, PortalBackend, Similar
 from search.engines.whoosh import matching, storage
-from search.engines.whoosh.fields import ExactText, NormalisedColumn
+from search.engines.whoosh.fields import (
+    CodeColumn,
+    ExactText,
+    NormalisedColumn,
+    NumberColumn,
+    repeated_code,
+)
 from search.engines.whoosh.similar import more_like
 from search.engines.whoosh.writing import (
     PortalCodec,
@@ -82,6 +93,14 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
             if replacement is not None:
                 schema.remove(name)
                 schema.add(name, replacement)
+        # haystack's own fields, stored and indexed for its search, which the portal never runs.
+        # ``django_ct`` stays, one term, for ``clear``; ``id`` and ``django_id`` (the section's
+        # pk, in the ``section`` column) go: a term per section costs some seventy bytes of
+        # dictionary, and ``update`` and ``remove`` find a section by its column instead.
+        schema.remove(DJANGO_CT)
+        schema.add(DJANGO_CT, ID(stored=False))
+        schema.remove(HAYSTACK_ID)
+        schema.remove(DJANGO_ID)
         return content_field_name, schema
 
     def setup(self) -> None:
@@ -208,12 +227,14 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
 
     def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
         """haystack's ``update`` (replace each object's document), through the waiting writer."""
+        objects = list(iterable)
         writer = self.open_writer(1)
         try:
-            for obj in iterable:
+            _delete_sections(writer, {int(obj.pk) for obj in objects})
+            for obj in objects:
                 doc = self._document(index, obj)
                 if doc is not None:
-                    writer.update_document(**doc)
+                    writer.add_document(**doc)
             writer.commit()
         except BaseException:
             if not writer.is_closed:
@@ -224,9 +245,11 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
         """haystack's ``remove``, which waits for the write lock instead of dropping the delete."""
         from haystack.utils import get_identifier
 
+        app_model, _dot, pk = get_identifier(obj_or_string).rpartition(".")
         writer = self.open_writer(1)
         try:
-            writer.delete_by_term("id", get_identifier(obj_or_string))
+            if app_model == "documents.section" and pk.isdigit():
+                _delete_sections(writer, {int(pk)})
             writer.commit()
         except BaseException:
             if not writer.is_closed:
@@ -335,6 +358,8 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
             return None
         doc = {key: self._from_python(value) for key, value in doc.items()}
         doc.pop("boost", None)  # Whoosh has no document boosts
+        for name in (HAYSTACK_ID, DJANGO_ID):  # not in the schema (``build_schema``)
+            doc.pop(name, None)
         return doc
 
     # -- reading -----------------------------------------------------------------------------
@@ -380,18 +405,39 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
             return more_like(self.path, searcher, section_content(section), section.pk)
 
 
+def _delete_sections(writer: SegmentWriter, section_ids: set[int]) -> None:
+    """Delete the documents of ``section_ids``, found by their ``section`` column.
+
+    A scan of one small column per segment: only haystack's ``update`` and ``remove`` delete
+    single sections; the portal's own writes replace whole releases by their ``release`` term.
+    """
+    if not section_ids:
+        return
+    with writer.reader() as reader:
+        for leaf, offset in reader.leaf_readers():
+            if not leaf.doc_count_all() or not leaf.has_column("section"):
+                continue
+            for doc, value in enumerate(leaf.column_reader("section")):
+                if value and int(value) in section_ids:
+                    writer.delete_document(offset + doc)
+
+
 def _whoosh_field(field_class: Any) -> Any:
     """The Whoosh field type for one of the portal's haystack field types, if it has one."""
     if isinstance(field_class, KeywordField):
+        if not field_class.indexed:
+            return CodeColumn()
+        if field_class.few_values:
+            return repeated_code()
         return ID(stored=False, sortable=True)
     if isinstance(field_class, NumberField):
-        return NUMERIC(numtype=int, bits=64, stored=False, sortable=True)
+        return NumberColumn()
     if isinstance(field_class, AnalyzedTextField):
         if not field_class.indexed:
             return NormalisedColumn()
         return ExactText(analyzer=field_class.analyzer, field_boost=field_class.boost)
     if field_class.is_multivalued:
-        return KEYWORD(commas=True, stored=field_class.stored)
+        return KEYWORD(commas=True, stored=False)
     return None
 
 

@@ -27,7 +27,7 @@ from whoosh.reading import TermNotFound
 
 from search.core.plan import MATCH_COLUMNS, Match, PhraseCheck, Plan, in_one_sentence
 from search.engines.whoosh import text_store
-from search.engines.whoosh.text_store import TextColumn, open_column
+from search.engines.whoosh.text_store import TextColumn
 
 #: BM25's saturation and length normalisation, applied to whole phrases.
 K1 = 1.2
@@ -48,7 +48,7 @@ class SegmentData:
 
     Keyword and number columns are Python tuples (they drop out of the garbage collector's
     sight after its first pass; lists of that size made every full collection, triggered by a
-    busy query, walk all of them). Texts are mapped from the segment's text files
+    busy query, walk all of them). Texts are mapped from the segment's text column files
     (``text_store``), shared by every process, so a phrase check is a C-level search on bytes
     instead of a decompression, and no process holds a decoded copy of the library.
     """
@@ -68,19 +68,13 @@ class SegmentData:
         return column
 
     def texts(self, reader: Any, name: str) -> TextColumn:
-        """A text column's normalised texts, mapped from the segment's text file.
-
-        The first process to ask writes the file from the index's column, one value at a time.
-        """
+        """A text column's normalised texts, mapped from the segment's column file."""
         column = self._columns.get(name)
         if column is None:
-
-            def values() -> Any:
-                if not reader.has_column(name):
-                    return (b"",) * self.doc_count
-                return reader.column_reader(name, translate=False)
-
-            column = open_column(self.path, self.segment_id, name, values)
+            if reader.has_column(name):
+                column = reader.column_reader(name, translate=False).texts
+            else:
+                column = text_store.empty_texts(self.doc_count)
             self._columns[name] = column
             self.text_chars[name] = column.total_chars
         return column
@@ -123,7 +117,7 @@ def keep_segments(path: str, segment_ids: Iterable[str]) -> None:
     with _segments_lock:
         for key in [k for k in _segments if k[0] == path and k[1] not in keep]:
             del _segments[key]
-    text_store.prune(path, keep)
+    text_store.remove_legacy_folder(path)
 
 
 def forget(path: str | None = None) -> None:

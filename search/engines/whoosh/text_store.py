@@ -1,45 +1,52 @@
-"""Each segment's normalised texts in one file, mapped into memory and shared by every process.
+"""The normalised texts as a Whoosh column in a layout every process maps and shares.
 
 The exact check reads the normalised text of every candidate section. Decoded into Python
 strings, those texts cost each server process about two bytes a character of its own (plus
-an object per section): four gunicorn workers held four copies. Here a segment's column is
-written once, as UTF-8 with an offset table, into a file beside the index, and every process
-maps it read-only: the pages are the operating system's page cache, counted once however many
-workers read them. Phrases without a word boundary to check are counted on the bytes
-(UTF-8 is self-synchronising, so a byte match is a character match); the rest decode only
-the candidates they look at.
+an object per section): four gunicorn workers held four copies. Whoosh's compressed columns
+would need a decompression per candidate. So the text fields' column type
+(``MappedTextColumn``) writes plain UTF-8 with an offset table, and its reader maps the
+segment's column file read-only: the pages are the operating system's page cache, counted
+once however many workers read them. Phrases without a word boundary to check are counted on
+the bytes (UTF-8 is self-synchronising, so a byte match is a character match); the rest
+decode only the candidates they look at.
+
+The column is the index's only copy of the texts: Whoosh writes it with the segment (in the
+forked sub-processes of a bulk write too) and copies it through its own column readers when
+it merges segments, so there is no second file to keep in step.
 
 File layout, written in one pass: ``MAGIC``, the texts, zero padding to a multiple of eight
 bytes, ``n + 1`` byte offsets into the texts (u64), ``n`` character lengths (u32) padded to
 eight bytes, and the section count ``n`` (u64) last. Numbers are in this machine's byte order:
-the file is a cache beside the index, rebuilt from it, never copied between machines.
-Segments never change, so neither does the file; it is written under a temporary name and
-renamed into place, so a reader never sees half of one.
+an index is rebuilt, never copied, between machines of another architecture (backups hold the
+database and the originals, not the index).
 """
 
 from __future__ import annotations
 
+import io
 import mmap
-import os
+import shutil
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-MAGIC = b"PTEXT02\n"
-#: Per index path: the folder the texts of its segments are kept in.
-FOLDER_SUFFIX = ".texts"
+from whoosh.columns import Column, ColumnReader, ColumnWriter
+
+MAGIC = b"PTEXT03\n"
+#: The folder earlier versions kept the texts in, beside the index path; removed when found.
+LEGACY_FOLDER_SUFFIX = ".texts"
 
 
 class TextColumn:
     """One text column of one segment: ``column[doc]`` is a text, ``raw(doc)`` its UTF-8."""
 
-    def __init__(self, path: Path) -> None:
-        with path.open("rb") as handle:
-            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        if self._map[: len(MAGIC)] != MAGIC:
-            raise ValueError(f"{path} is not a text store")
-        view = memoryview(self._map)
+    def __init__(self, data: Any) -> None:
+        """``data``: the column's bytes, a mapped file or a ``bytes`` object."""
+        if bytes(data[: len(MAGIC)]) != MAGIC:
+            raise ValueError("not a text column of this layout")
+        self._map = data
+        view = memoryview(data)
         count = view[-8:].cast("Q")[0]
         lengths_at = len(view) - 8 - _padding(count) - 4 * count
         offsets_at = lengths_at - 8 * (count + 1)
@@ -70,67 +77,109 @@ class TextColumn:
         return self._lengths[doc]
 
 
-def store_folder(index_path: str | Path) -> Path:
-    """Where the text files of an index's segments live: beside its generations."""
-    index_path = Path(index_path)
-    return index_path.parent / f".{index_path.name}{FOLDER_SUFFIX}"
+class MappedTextColumn(Column):
+    """Whoosh column type of the normalised texts (UTF-8 bytes per document), mapped to read."""
+
+    _default = b""
+
+    def writer(self, dbfile: Any) -> _Writer:
+        return _Writer(dbfile)
+
+    def reader(self, dbfile: Any, basepos: int, length: int, doccount: int) -> _Reader:
+        return _Reader(dbfile, basepos, length, doccount)
 
 
-def column_path(index_path: str | Path, segment_id: str, name: str) -> Path:
-    return store_folder(index_path) / f"{segment_id}.{name}"
+class _Writer(ColumnWriter):
+    """Writes the texts as they come, keeping offsets and lengths (12 bytes a document)."""
+
+    def __init__(self, dbfile: Any) -> None:
+        super().__init__(dbfile)
+        dbfile.write(MAGIC)
+        self._offsets = array("Q", [0])
+        self._lengths = array("I")
+
+    def fill(self, docnum: int) -> None:
+        """Empty texts for the documents without a value up to ``docnum``."""
+        missing = docnum - len(self._lengths)
+        if missing > 0:
+            self._offsets.extend([self._offsets[-1]] * missing)
+            self._lengths.extend([0] * missing)
+
+    def add(self, docnum: int, value: bytes) -> None:
+        self.fill(docnum)
+        value = value or b""
+        self._dbfile.write(value)
+        self._offsets.append(self._offsets[-1] + len(value))
+        self._lengths.append(len(value.decode("utf-8")))
+
+    def finish(self, doccount: int) -> None:
+        self.fill(doccount)
+        out = self._dbfile
+        out.write(b"\0" * (-(len(MAGIC) + self._offsets[-1]) % 8))
+        out.write(self._offsets.tobytes())
+        out.write(self._lengths.tobytes())
+        out.write(b"\0" * _padding(len(self._lengths)))
+        out.write(array("Q", [len(self._lengths)]).tobytes())
 
 
-def open_column(index_path: str | Path, segment_id: str, name: str, texts: Any) -> TextColumn:
-    """The mapped column, written first from ``texts()`` (UTF-8 bytes per section) if needed."""
-    path = column_path(index_path, segment_id, name)
-    if path.exists():
-        try:
-            return TextColumn(path)
-        except ValueError:  # written by an earlier layout: write it again
-            pass
-    write_column(path, texts())
-    return TextColumn(path)
+class _Reader(ColumnReader):
+    """Whoosh's view of the column (bytes per document, as merges copy them) over a mapped file;
+    ``texts`` is the matcher's."""
+
+    def __init__(self, dbfile: Any, basepos: int, length: int, doccount: int) -> None:
+        super().__init__(dbfile, basepos, length, doccount)
+        self.texts = TextColumn(_mapped(dbfile, basepos, length))
+
+    def __getitem__(self, docnum: int) -> bytes:
+        return self.texts.raw(docnum)
+
+    def __iter__(self) -> Any:
+        raw = self.texts.raw
+        return (raw(d) for d in range(len(self.texts)))
 
 
-def write_column(path: Path, values: Iterable[bytes | None]) -> None:
-    """Write a column file from each section's UTF-8 text, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    offsets, lengths = array("Q", [0]), array("I")
+def _mapped(dbfile: Any, basepos: int, length: int) -> Any:
+    """The column's bytes: the file mapped read-only, or read into memory where there is no
+    file to map (Whoosh's in-memory storage)."""
+    handle = getattr(dbfile, "file", None)
     try:
-        with temporary.open("wb") as out:
-            out.write(MAGIC)
-            for value in values:
-                value = value or b""
-                out.write(value)
-                offsets.append(offsets[-1] + len(value))
-                lengths.append(len(value.decode("utf-8")))
-            out.write(b"\0" * (-(len(MAGIC) + offsets[-1]) % 8))
-            offsets.tofile(out)
-            lengths.tofile(out)
-            out.write(b"\0" * _padding(len(lengths)))
-            array("Q", [len(lengths)]).tofile(out)
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
+        fileno = handle.fileno()
+    except (AttributeError, OSError, ValueError):
+        fileno = None
+    if fileno is not None and basepos == 0:
+        mapped = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
+        if len(mapped) == length:
+            return mapped
+        mapped.close()
+    dbfile.seek(basepos)
+    return dbfile.read(length)
+
+
+def empty_texts(count: int) -> TextColumn:
+    """``count`` empty texts: a segment without the column (no document had the field)."""
+    out = io.BytesIO()
+    writer = _Writer(out)
+    writer.finish(count)
+    return TextColumn(out.getvalue())
+
+
+def mapped_bytes(index_path: str | Path) -> int:
+    """Bytes of an index's text columns (the mapped part of it)."""
+    total = 0
+    for path in Path(index_path).resolve().glob("*.col"):
+        with path.open("rb") as handle:
+            if handle.read(len(MAGIC)) == MAGIC:
+                total += path.stat().st_size
+    return total
+
+
+def remove_legacy_folder(index_path: str | Path) -> None:
+    """Delete the separate text files an earlier version kept beside the index, if any."""
+    index_path = Path(index_path)
+    legacy = index_path.parent / f".{index_path.name}{LEGACY_FOLDER_SUFFIX}"
+    shutil.rmtree(legacy, ignore_errors=True)
 
 
 def _padding(count: int) -> int:
     """Zero bytes after ``count`` u32 lengths, so the count after them is 8-byte aligned."""
     return 4 * (count % 2)
-
-
-def prune(index_path: str | Path, keep: Iterable[str]) -> None:
-    """Delete the text files of segments not in ``keep`` (processes mapping one keep it)."""
-    keep = set(keep)
-    folder = store_folder(index_path)
-    for path in _files(folder):
-        if path.name.split(".", 1)[0] not in keep and not path.name.startswith("."):
-            path.unlink(missing_ok=True)
-
-
-def _files(folder: Path) -> Iterator[Path]:
-    try:
-        yield from folder.iterdir()
-    except FileNotFoundError:
-        return

@@ -16,10 +16,12 @@ import time
 from multiprocessing import Queue
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3Segment, W3TermInfo
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3Segment
 from whoosh.fields import TEXT
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import IndexingError, SegmentWriter
+
+from search.engines.whoosh.terms import CompactTermInfo, CompactTermsReader
 
 
 def parallel_procs() -> int:
@@ -44,7 +46,7 @@ def warm_analyzers(schema: Any) -> None:
 class _BytesValues:
     """A writer whose merges hand Whoosh's posting pool bytes values only.
 
-    An inlined posting list stored without its empty values (``_InlineTermInfo``) reads back
+    An inlined posting list stored without its empty values (``CompactTermInfo``) reads back
     through Whoosh's ``ListMatcher``, whose value is then ``""``; the pool accepts bytes only.
     """
 
@@ -185,11 +187,14 @@ INLINE_LIMIT = 8
 
 
 class PortalCodec(W3Codec):
-    """Whoosh's default codec, writing the same files faster.
+    """Whoosh's default codec with compact term entries, writing the same files faster.
+
+    Term entries are ``search.engines.whoosh.terms.CompactTermInfo``: segments record this
+    codec, so their readers read them through ``CompactTermsReader``.
 
     Writing a segment looks up the field length of every posting's document in the new
     segment's length column, through a file read per posting; here each (document, field)
-    is read once. Segments record the plain ``W3Codec``, so readers never need this class.
+    is read once.
 
     Posting lists of up to ``INLINE_LIMIT`` documents are stored inside the term's entry
     (Whoosh's ``inlinelimit``) rather than as a block of their own, which costs some fifty
@@ -202,8 +207,17 @@ class PortalCodec(W3Codec):
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
         return _FieldWriter(self, storage, segment)
 
+    def terms_reader(self, storage: Any, segment: Any) -> CompactTermsReader:
+        terms_file = segment.make_filename(self.TERMS_EXT)
+        return CompactTermsReader(
+            self,
+            storage.open_file(terms_file),
+            storage.file_length(terms_file),
+            segment.open_file(storage, self.POSTS_EXT),
+        )
+
     def new_segment(self, storage: Any, indexname: str) -> W3Segment:
-        return W3Segment(W3Codec(self._blocklimit, self._compression, self._inlinelimit), indexname)
+        return W3Segment(self, indexname)
 
 
 class _FieldWriter(W3FieldWriter):
@@ -211,7 +225,7 @@ class _FieldWriter(W3FieldWriter):
 
     def start_term(self, btext: bytes) -> None:
         super().start_term(btext)
-        self._postwriter._terminfo = _InlineTermInfo()
+        self._postwriter._terminfo = CompactTermInfo()
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
         super().add_postings(schema, _LengthCache(lengths) if lengths else None, _valued(items))
@@ -219,27 +233,10 @@ class _FieldWriter(W3FieldWriter):
 
 def _valued(items: Any) -> Any:
     """Postings with ``b""`` for a missing value: an inlined posting list stored without its
-    empty values (``_InlineTermInfo``) reads back as ``None`` or ``""``, which Whoosh's
+    empty values (``CompactTermInfo``) reads back as ``None`` or ``""``, which Whoosh's
     writer refuses when a merge copies the posting into a new segment."""
     for fieldname, btext, docnum, weight, value in items:
         yield fieldname, btext, docnum, weight, value if value else b""
-
-
-class _InlineTermInfo(W3TermInfo):
-    """A term entry that can hold its postings: Whoosh 2.7's writer calls ``set_inline``, which
-    its ``W3TermInfo`` lacks (inlining was never reached with the default limit of 1).
-
-    Weights of 1.0 are left out (Whoosh's ``ListMatcher``, which reads inlined postings,
-    reads missing weights as 1.0), and so are values when every one is empty (a format
-    without values, ``Existence``): pickled, the first ``b""`` alone costs some thirty bytes,
-    most of a rare term's entry. A merge reads such a posting's value as ``None``, which
-    ``_BytesValues`` and ``_valued`` turn back into ``b""``.
-    """
-
-    def set_inline(self, ids: Any, weights: Any, values: Any) -> None:
-        weights = () if all(w == 1.0 for w in weights) else tuple(weights)
-        values = () if not any(values) else tuple(values)
-        self.set_inlined(ids, weights, values)
 
 
 class _LengthCache:
