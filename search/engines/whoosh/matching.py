@@ -197,9 +197,9 @@ def _match_leaf(
         return []
     hits = [False] * len(docs)
     if plan.headings:
-        headings = list(_picker(docs)(data.texts(reader, "heading")))
+        headings = data.texts(reader, "heading").pick_raw(docs)
         for check in plan.headings:
-            hits = [h or n > 0 for h, n in zip(hits, check.counts(headings), strict=True)]
+            hits = [h or n > 0 for h, n in zip(hits, check.counts_raw(headings), strict=True)]
     pick = _picker(docs)
     columns = [pick(data.values(reader, name)) for name in MATCH_COLUMNS]
     section, release, province, region, year, kind, day, order, issuer, validity = columns
@@ -238,7 +238,7 @@ def _passing_filters(reader: Any, data: SegmentData, plan: Plan, docs: list[int]
         docs = [d for d in docs if low <= days[d] and (high is None or days[d] <= high)]
     if plan.speakers:
         speakers = data.texts(reader, "speaker")
-        docs = [d for d in docs if any(c.found(speakers[d]) for c in plan.speakers)]
+        docs = [d for d in docs if any(c.found_raw(speakers.raw(d)) for c in plan.speakers)]
     return docs
 
 
