@@ -113,3 +113,26 @@ def test_haystack_remove_and_update_wait_for_the_lock_instead_of_failing_silentl
     finally:
         forget_searchers()
     assert index_drift().total == 0  # and the update put it back, exactly once
+
+
+@pytest.mark.django_db
+def test_a_writer_opens_when_another_commit_replaced_the_table_of_contents(monkeypatch):
+    """Whoosh lists the newest ``_MAIN_<n>.toc`` and then opens it; a commit by another process
+    in between deletes it. Eight writers at once reached that window on PostgreSQL."""
+    from whoosh.filedb.filestore import FileStorage
+
+    backend = connections["default"].get_backend()
+    backend.setup()
+    opened = FileStorage.open_index
+    calls = []
+
+    def replaced_once(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise FileNotFoundError(2, "No such file or directory", "_MAIN_11.toc")
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(FileStorage, "open_index", replaced_once)
+    writer = backend.open_writer(1, wait=1.0)
+    writer.cancel()
+    assert len(calls) == 2

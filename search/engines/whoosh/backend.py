@@ -30,9 +30,9 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID
@@ -67,6 +67,7 @@ from search.engines.whoosh.writing import (
 from search.fields import AnalyzedTextField, KeywordField, NumberField
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 META_FILE = "portal-index.json"
 #: From this many sections a write is spread over sub-processes; below it (one release
@@ -108,14 +109,7 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
         table of contents between Whoosh listing it and opening it (a new thread's first
         write, e.g. a worker's deferred update, can land exactly there)."""
         storage.ensure_layout(self.path)
-        for attempt in range(SETUP_ATTEMPTS):
-            try:
-                super().setup()
-                break
-            except FileNotFoundError:
-                if attempt == SETUP_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        _retried_while_toc_replaced(super().setup)
         meta = self.meta_path()
         if not meta.exists() and self.index.doc_count() == 0:
             self.write_meta()
@@ -323,7 +317,8 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
             self.setup()
 
         def take(files: Any, timeout: float) -> SegmentWriter:
-            return self._new_writer(files.open_index(schema=self.schema), procs, timeout)
+            index = _retried_while_toc_replaced(lambda: files.open_index(schema=self.schema))
+            return self._new_writer(index, procs, timeout)
 
         return storage.acquire(self.path, take, lambda writer: writer.cancel(), wait=wait)
 
@@ -380,7 +375,7 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
             # with their old deletion lists, so replaced sections would still be found.
             if cached is not None:
                 cached.close()
-            current = self.index.refresh().searcher()
+            current = _retried_while_toc_replaced(lambda: self.index.refresh().searcher())
             _searchers[self.path] = (current, build)
             leaves = [reader for reader, _ in current.reader().leaf_readers()]
             matching.keep_segments(
@@ -403,6 +398,18 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
         searcher = self.searcher()
         with _searcher_lock:
             return more_like(self.path, searcher, section_content(section), section.pk)
+
+
+def _retried_while_toc_replaced(call: Callable[[], T]) -> T:
+    """``call()``, tried again when another process's commit replaced the index's table of
+    contents between Whoosh listing it and opening it (``FileNotFoundError``): the next try
+    reads the new one. Eight writers at once reach that window."""
+    for attempt in range(SETUP_ATTEMPTS - 1):
+        try:
+            return call()
+        except FileNotFoundError:
+            time.sleep(0.05 * (attempt + 1))
+    return call()
 
 
 def _delete_sections(writer: SegmentWriter, section_ids: set[int]) -> None:
