@@ -61,10 +61,6 @@ def test_every_kind_of_entry_reads_back_as_written():
         assert same(back, info), info.__dict__
         stored = BufferFile(b"xx" + data + b"\xff" * 70)  # entries follow one another
         assert CompactTermInfo.read_doc_freq(stored, 2) == info.doc_frequency()
-        assert CompactTermInfo.read_weight(stored, 2) == info.weight()
-        assert CompactTermInfo.read_max_weight(stored, 2) == info._maxweight
-        lengths = CompactTermInfo.read_min_and_max_length(stored, 2)
-        assert lengths == (back._minlength, back._maxlength)
 
 
 def test_a_merge_copies_inlined_postings_whose_values_were_left_out():

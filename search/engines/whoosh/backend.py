@@ -4,8 +4,8 @@
   version, order, date) are columns without terms; text fields hold unit and unit-pair terms
   (no positions) plus their normalised text in a mapped column
   (``search.engines.whoosh.fields``). Nothing is stored: the portal reads sections from the
-  database and never through haystack's search, so haystack's stored ``id``, ``django_ct`` and
-  ``django_id`` are kept only as the terms its deletes need.
+  database and never through haystack's search. Of haystack's own fields only ``django_ct``
+  stays, as the one term ``clear`` deletes by.
 * Versioned: the index remembers the schema version and dictionary it was built with, so a
   stale index is detected (``search.checks``) rather than silently half-matching.
 * Fast: one searcher per process, refreshed only when the index changed on disk; sections are
@@ -48,7 +48,7 @@ from search.core.region_cache import forget_regions
 from search.core.request import SearchRequest
 from search.core.section_text import section_content
 from search.engines.base import BulkWriter, PortalBackend, Similar
-from search.engines.whoosh import matching, storage
+from search.engines.whoosh import matching, storage, text_store
 from search.engines.whoosh.fields import (
     CodeColumn,
     ExactText,
@@ -109,6 +109,7 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
         table of contents between Whoosh listing it and opening it (a new thread's first
         write, e.g. a worker's deferred update, can land exactly there)."""
         storage.ensure_layout(self.path)
+        text_store.remove_legacy_folder(self.path)
         _retried_while_toc_replaced(super().setup)
         meta = self.meta_path()
         if not meta.exists() and self.index.doc_count() == 0:

@@ -90,14 +90,10 @@ class NumberColumn(COLUMN):
         return value
 
 
-#: Distinct values a reference column holds at most (Whoosh's ``RefBytesColumn``).
-MOST_REFERENCED = 65535
-
-
 def repeated_code() -> ID:
     """A code filtered on (an index term) and read per document from a column of references
-    to its distinct values. Only for fields with far fewer than ``MOST_REFERENCED`` values
-    (kinds, statuses, years, validity, regions, provinces)."""
+    to its distinct values. Only for fields with far fewer than the 65,535 distinct values
+    Whoosh's ``RefBytesColumn`` holds (kinds, statuses, years, validity, regions, provinces)."""
     return ID(stored=False, sortable=RefBytesColumn())
 
 

@@ -117,7 +117,6 @@ def keep_segments(path: str, segment_ids: Iterable[str]) -> None:
     with _segments_lock:
         for key in [k for k in _segments if k[0] == path and k[1] not in keep]:
             del _segments[key]
-    text_store.remove_legacy_folder(path)
 
 
 def forget(path: str | None = None) -> None:

@@ -156,37 +156,6 @@ class CompactTermInfo(W3TermInfo):
     def read_doc_freq(cls, dbfile: Any, datapos: int) -> int:
         return _read_varint(dbfile.get(datapos, _HEAD), 1)[0]
 
-    @classmethod
-    def read_weight(cls, dbfile: Any, datapos: int) -> float:
-        head = dbfile.get(datapos, _HEAD)
-        if not head[0] & WEIGHTED:
-            return float(_read_varint(head, 1)[0])
-        return cls._read_from(dbfile, datapos)._weight
-
-    @classmethod
-    def read_min_and_max_length(cls, dbfile: Any, datapos: int) -> tuple[int, int]:
-        info = cls._read_from(dbfile, datapos)
-        return info._minlength, info._maxlength
-
-    @classmethod
-    def read_max_weight(cls, dbfile: Any, datapos: int) -> float:
-        return cls._read_from(dbfile, datapos)._maxweight
-
-    @classmethod
-    def _read_from(cls, dbfile: Any, datapos: int) -> CompactTermInfo:
-        """The entry at ``datapos``, read for its head (its length is not known here)."""
-        head = dbfile.get(datapos, 64)
-        if head[0] & INLINED:  # the posting list may run past the bytes read: leave it out
-            head = bytes([head[0] & ~(INLINED | INLINED_WEIGHTS | INLINED_VALUES)]) + head[1:]
-            head = head[: _head_end(head)] + b"\x00\x00\x00"
-        return cls.from_bytes(head)
-
-
-def _head_end(head: bytes) -> int:
-    """Where an entry's flags, frequency, lengths and weights end."""
-    _df, pos = _read_varint(head, 1)
-    return pos + 2 + (_FLOATS.size if head[0] & WEIGHTED else 0)
-
 
 class CompactTermsReader(W3TermsReader):
     """Whoosh's terms reader for entries written by ``CompactTermInfo``."""
