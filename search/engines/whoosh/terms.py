@@ -63,7 +63,7 @@ class CompactTermInfo(W3TermInfo):
     of 1). Weights of 1.0 are left out (Whoosh's ``ListMatcher``, which reads inlined postings,
     reads missing weights as 1.0), and so are values when every one is empty (a format without
     values, ``Existence``). A merge reads such a posting's value as ``None``, which the writer's
-    ``_BytesValues`` and ``_valued`` turn back into ``b""``.
+    ``segment_postings`` and ``_valued`` (``search.engines.whoosh.writing``) turn back into ``b""``.
     """
 
     def set_inline(self, ids: Any, weights: Any, values: Any) -> None:

@@ -10,15 +10,18 @@ index generation is written.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import os
 import threading
 import time
+from collections.abc import Iterator
 from multiprocessing import Queue
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3Segment
 from whoosh.fields import TEXT
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import SegmentReader
 from whoosh.writing import IndexingError, SegmentWriter
 
 from search.engines.whoosh.terms import CompactTermInfo, CompactTermsReader
@@ -43,26 +46,112 @@ def warm_analyzers(schema: Any) -> None:
             list(field.process_text("预热 warm-up", mode="index"))
 
 
-class _BytesValues:
-    """A writer whose merges hand Whoosh's posting pool bytes values only.
+class _StreamedMerges:
+    """A writer that merges segments by streaming their sorted postings, not through its pool.
 
-    An inlined posting list stored without its empty values (``CompactTermInfo``) reads back
-    through Whoosh's ``ListMatcher``, whose value is then ``""``; the pool accepts bytes only.
+    Whoosh merges a segment by adding every one of its postings to the new segment's posting
+    pool, which sorts them again (spilling to temporary files once it is large) although a
+    segment's postings are already in term order and its documents keep their order. A large
+    merge then rewrote gigabytes of temporary runs. Here the merged segments' postings are read
+    at the moment the new segment is written, merged in order with the pool's new postings, and
+    never sorted or spilled. Merged documents get numbers after the new ones, so postings of a
+    term never tie.
     """
 
-    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._merged: list[tuple[SegmentReader, int, dict[int, int] | None]] = []
+        super().__init__(*args, **kwargs)
+
+    def add_reader(self, reader: Any) -> None:
+        if not isinstance(reader, SegmentReader):
+            self._add_reader_to_pool(reader)
+            return
+        self._check_state()
+        basedoc = self.docnum
+        indexed = {name for name in reader.indexed_field_names() if name in self.schema}
+        docmap = self.write_per_doc(set(self.schema.names()) | indexed, reader)
+        # Whoosh's merge policies close their reader once this returns: keep one of our own.
+        self._merged.append(
+            (SegmentReader(self.storage, self.schema, reader.segment()), basedoc, docmap)
+        )
+        self._added = True
+
+    def _add_reader_to_pool(self, reader: Any) -> None:
+        """Whoosh's own merge through the pool, for a reader that is not one segment's."""
+        self._check_state()
+        basedoc = self.docnum
+        indexed = {name for name in reader.indexed_field_names() if name in self.schema}
+        docmap = self.write_per_doc(set(self.schema.names()) | indexed, reader)
         add = self.pool.add
         for fieldname, btext, docnum, weight, value in self._process_posts(
-            reader.iter_postings(), startdoc, docmap
+            reader.iter_postings(), basedoc, docmap
         ):
             add((fieldname, btext, docnum, weight, value if value else b""))
+        self._added = True
+
+    def _flush_segment(self) -> None:
+        if not self._merged:
+            super()._flush_segment()
+            return
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        sources = [self.pool.iter_postings()]
+        sources += [
+            segment_postings(r, self.schema, base, docmap) for r, base, docmap in self._merged
+        ]
+        self.fieldwriter.add_postings(self.schema, lengths, heapq.merge(*sources))
+        self.fieldwriter.close()
+        if lengths is not None:
+            lengths.close()
+
+    def _close_segment(self) -> None:
+        try:
+            super()._close_segment()
+        finally:
+            for reader, _base, _docmap in self._merged:
+                reader.close()
+            self._merged = []
 
 
-class PortalSegmentWriter(_BytesValues, SegmentWriter):
-    """Whoosh's single-process writer, with merges that keep values as bytes."""
+def segment_postings(
+    reader: SegmentReader, schema: Any, basedoc: int, docmap: dict[int, int] | None
+) -> Iterator[tuple[str, bytes, int, float, Any]]:
+    """A segment's postings as the new segment numbers them, in (field, term, document) order.
+
+    ``docmap`` (Whoosh's, for a segment with deletions) maps the live documents' numbers; a
+    deleted document's postings are left out. Short posting lists are read from their term
+    entries without a matcher.
+    """
+    for fieldname in sorted(n for n in reader.indexed_field_names() if n in schema):
+        for btext, info in reader.iter_field(fieldname):
+            if info.is_inlined():
+                ids, weights, values = info.inlined_postings()
+                count = len(ids)
+                postings: Iterator[tuple[int, float, Any]] = zip(
+                    ids, weights or (1.0,) * count, values or (b"",) * count, strict=True
+                )
+            else:
+                postings = _matched(reader.postings(fieldname, btext))
+            if docmap is None:
+                for docnum, weight, value in postings:
+                    yield fieldname, btext, basedoc + docnum, weight, value
+            else:
+                for docnum, weight, value in postings:
+                    if docnum in docmap:
+                        yield fieldname, btext, docmap[docnum], weight, value
 
 
-class PortalMpWriter(_BytesValues, MpWriter):
+def _matched(matcher: Any) -> Iterator[tuple[int, float, Any]]:
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight(), matcher.value()
+        matcher.next()
+
+
+class PortalSegmentWriter(_StreamedMerges, SegmentWriter):
+    """Whoosh's single-process writer, with streamed merges."""
+
+
+class PortalMpWriter(_StreamedMerges, MpWriter):
     """Whoosh's multi-process writer, made to fail loudly instead of hanging or losing documents.
 
     Whoosh's own ``MpWriter`` blocks for ever on its bounded job queue once its sub-processes
