@@ -73,7 +73,7 @@ def test_a_merge_copies_inlined_postings_whose_values_were_left_out():
         writer.commit()
     assert len(index._segments()) == 2
     writer = PortalSegmentWriter(index, codec=PortalCodec())
-    writer.commit(optimize=True)  # merges both segments through the posting pool
+    writer.commit(optimize=True)  # merges both segments
     assert len(index._segments()) == 1
     with index.searcher() as searcher:
         found = {
@@ -87,6 +87,45 @@ def test_a_merge_copies_inlined_postings_whose_values_were_left_out():
     with index.reader() as reader:
         assert reader.doc_frequency("words", "甲乙") == 3
         assert reader.term_info("words", "丙丁").doc_frequency() == 2
+
+
+def test_a_merge_with_deletions_and_new_documents_keeps_every_live_posting_in_order():
+    """Merged segments' postings are streamed, not re-sorted: long posting lists (in the
+    postings file), short ones (in the entry), deleted documents and the merging writer's own
+    new documents must all come out as a fresh index of the live documents would have them."""
+    schema = Schema(key=ID(stored=True, unique=True), words=KEYWORD)
+    index = RamStorage().create_index(schema)
+    words = ["甲乙", "丙丁", "戊己", "庚辛"]
+    live: dict[str, set[str]] = {}
+
+    def text(n: int) -> str:
+        return " ".join(w for i, w in enumerate(words) if n % (i + 2) == 0) or "壬癸"
+
+    for first in (0, 40, 80):  # three segments of 40 documents
+        writer = PortalSegmentWriter(index, codec=PortalCodec())
+        for n in range(first, first + 40):
+            writer.add_document(key=str(n), words=text(n))
+            live[str(n)] = set(text(n).split())
+        writer.commit(merge=False)
+    writer = PortalSegmentWriter(index, codec=PortalCodec())
+    for n in range(45, 75, 3):  # deletions in two of the segments
+        writer.delete_by_term("key", str(n))
+        del live[str(n)]
+    for n in range(200, 212):  # and new documents in the merging writer
+        writer.add_document(key=str(n), words=text(n) + " 子丑")
+        live[str(n)] = set(text(n).split()) | {"子丑"}
+    writer.commit(optimize=True)
+    assert len(index._segments()) == 1
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        assert reader.doc_count_all() == len(live) and not reader.has_deletions()
+        for word in [*words, "壬癸", "子丑"]:
+            ids = list(reader.postings("words", word).all_ids())
+            assert ids == sorted(ids)
+            found = sorted(searcher.stored_fields(d)["key"] for d in ids)
+            assert found == sorted(k for k, w in live.items() if word in w), word
+            assert reader.doc_frequency("words", word) == len(found)
+        assert reader.doc_frequency("words", "甲乙") > 8  # a list in the postings file
 
 
 def test_segments_are_plain_files_that_every_worker_reads_through_the_page_cache(db, seeds):
