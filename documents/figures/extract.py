@@ -57,21 +57,36 @@ def _words(spaced: str) -> tuple[str, ...]:
 # --- what a number looks like, and what may follow it ------------------------------------------
 
 _CN = NUMERAL_CHARS
-#: Words after which a bare magnitude is a number: 突破万亿元, 近百人次, 上千家.
-_BARE_AFTER = ("突破", "超过", "迈上", "跨越", "达到", "过", "超", "逾", "达", "近", "上")
+#: Words after which a bare magnitude is a number: 突破万亿元, 近百人次, 上千家, 上亿人.
+_BARE_AFTER = (
+    "突破",
+    "超过",
+    "迈上",
+    "跨越",
+    "达到",
+    "稳定在",
+    "保持在",
+    "过",
+    "超",
+    "逾",
+    "达",
+    "近",
+    "上",
+)
 _BARE_LOOKBEHIND = "|".join(f"(?<={word})" for word in _BARE_AFTER)
 #: A bare magnitude's value and the magnitude word its unit keeps.
 _BARE_VALUES = {
     "万亿": (Decimal(1), "万亿"),
     "千亿": (Decimal(1000), "亿"),
     "百亿": (Decimal(100), "亿"),
+    "亿": (Decimal(1), "亿"),
     "百": (Decimal(100), ""),
     "千": (Decimal(1000), ""),
 }
 _CANDIDATE = re.compile(
     rf"(?P<pct>百分之|千分之)(?P<pctnum>[{_CN}]+)"
     # 突破万亿元, 近百人次, 上千家: a round magnitude after a word of approximation
-    rf"|(?P<bare>(?:{_BARE_LOOKBEHIND})(?:万亿|千亿|百亿|百|千)(?![\d万亿千百]))"
+    rf"|(?P<bare>(?:{_BARE_LOOKBEHIND})(?:万亿|千亿|百亿|亿|百|千)(?![\d万亿千百]))"
     # 1万5千颗, 2亿3000万元: a number written in pieces, read as one
     r"|(?P<pieces>(?<![\d.,·])\d{1,4}(?:万\d{1,4}千|亿\d{1,4}万)(?!\d))"
     r"|(?P<ar>(?<![\d.·])(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:[.·]\d+)?)"  # 19·5％ in old reports
@@ -152,6 +167,8 @@ _LIST_JOIN = re.compile(r"\s*(?:和|及|与|、|,|，|以及)?\s*")
 _SENTENCE_END = re.compile(r"[。!?;\n\r][”’」』)]*")
 _QUOTE_MARK = re.compile(r"[“”‘’「」『』\"《》\n]")
 _OPENERS = frozenset("“‘「『")
+_CLOSERS = "”’」』》"
+_CLAUSE_ENDS = ",，。;；:：!！?？\n"
 
 # --- folding -------------------------------------------------------------------------------------
 
@@ -296,6 +313,8 @@ class _Doc:
                     number, num_end = number[:-1], num_end - 1  # 四十万千瓦: 四十 + 万千瓦
                 else:
                     break
+            if tail is None and not chinese and f[num_end : num_end + 1] == " ":
+                tail = _TAIL.match(f, num_end + 1)  # 政务服务事项 1610 项: spaced out
             if tail is None:
                 return None
             unit, end = VARIANTS[tail.group("unit")], tail.end()
@@ -311,6 +330,8 @@ class _Doc:
             if value is not None and magnitude[:1] in ("百", "千"):
                 value *= 100 if magnitude[0] == "百" else 1000  # 5千多户 → 5000户, 3百万 → 300万
                 magnitude = magnitude[1:]
+            if value is not None and unit.kind == COUNT and not magnitude and value % 1:
+                return None  # 每万人口发明专利拥有量5.53件: an average, not a count
             canonical = magnitude + unit.canonical
             inner = tail.group("q1") or tail.group("q2") or ""
             written = num_end - start + (len(m1) if chinese else 0)
@@ -322,7 +343,11 @@ class _Doc:
             return None  # 前10个月
         pre, pre_start = _pre_qualifier(f, start)
         post, qual_end = _post_qualifier(f, end, unit)
-        if post in ("以上", "以下") and _is_han(f[qual_end : qual_end + 1]):
+        if (
+            post in ("以上", "以下")
+            and _is_han(f[qual_end : qual_end + 1])
+            and unit.kind != PERCENT  # 80%以上产业链项目: a share of them, a statement
+        ):
             return None  # 5亿元以上项目, 3岁以下婴幼儿: a size class, not a statement
         return _Draft(
             value=value,
@@ -343,7 +368,8 @@ class _Doc:
         f, start = self.f, m.start()
         prev = f[start - 1] if start else ""
         nxt = f[end] if end < len(f) else ""
-        if prev in _BAD_BEFORE or prev in _LATIN or nxt in _BAD_AFTER:
+        spaced_prev = f[start - 2] if prev == " " and start >= 2 else prev  # 第 3 项
+        if prev in _BAD_BEFORE or spaced_prev in _BAD_BEFORE or prev in _LATIN or nxt in _BAD_AFTER:
             return False  # 第1批, 每46小时, A1号, 〔2023〕15号, 百万吨级
         if nxt in _LATIN and unit.kind != COUNT:
             return False  # 5米K…: a code; a count may name a Latin noun (1剂BNT疫苗, 3个App)
@@ -361,6 +387,8 @@ class _Doc:
             return False  # 0931-8213456
         if (prev == "前" and unit.canonical in ("名", "位")) or (chinese and prev in _VAGUE_BEFORE):
             return False  # 前3名 (a rank), 几十个, 数十万人
+        if prev == "新" and unit.canonical == "条":
+            return False  # 新36条: a policy's nickname
         if self._is_range(start, num_end, end):
             return False
         if unit.date_like and not self._day_duration(start, end):
@@ -368,6 +396,8 @@ class _Doc:
         if unit.year_like and not self._year_duration(m, start, end):
             return False
         if chinese and written < 2:
+            if unit.kind == COUNT and self._totals_a_list(start):
+                return True  # 政策供给、行政审批、用地保障等三个环节
             if unit.kind != DURATION or prev in _SINGLE_BAD_BEFORE:
                 return False  # 一件事, 一次办, 两个维护, 每一天, 一个半小时
             if (
@@ -377,6 +407,28 @@ class _Doc:
             ):
                 return False  # 一日三餐
         return True
+
+    def _totals_a_list(self, start: int) -> bool:
+        """A one-character count that totals the list right before it in its clause.
+
+        Documents sum up an enumeration with its count: 甲、乙、丙等三项机制, “甲”“乙”两项,
+        《甲》《乙》两项标准. When the clause before the numeral lists exactly as many items as
+        it says (separated by 、, or as quoted or titled names), the count is a figure; other
+        one-character counts (一件事, 两个维护, 三个一批) are set phrases and are not.
+        """
+        f = self.f
+        count = parse_chinese_number(f[start])
+        if count is None or count < 2:
+            return False
+        clause_start = max(f.rfind(mark, 0, start) for mark in _CLAUSE_ENDS) + 1
+        clause = f[clause_start:start].removesuffix("等")
+        if not clause or not (_is_han(clause[-1]) or clause[-1] in _CLOSERS):
+            return False
+        if "、" in clause:
+            items = clause.count("、") + 1
+        else:
+            items = sum(clause.count(mark) for mark in _CLOSERS)
+        return items == count
 
     def _is_range(self, start: int, num_end: int, end: int) -> bool:
         """3-5个工作日, 3至5天, 5%-8%: neither end of a range is a figure on its own."""

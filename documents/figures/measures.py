@@ -73,7 +73,10 @@ _COUNTED = (
     ("steps", re.compile(r"^(?:办理)?(?:环节|步骤)")),
     ("materials", re.compile(r"^(?:申请|申报|办事|纸质|证明)?(?:材料|要件|表单|表格)")),
     ("visits", re.compile(r"^(?:跑动|跑)")),
-    ("items", re.compile(r"^[^，,。；;、\d]{0,6}(?:事项|清单|行政权力|便民服务)")),
+    (
+        "items",
+        re.compile(r"^(?:[^，,。；;、\d]{0,10}(?:事项|清单|行政权力|便民服务)|“[^”]{0,8}一件事”)"),
+    ),
 )
 #: Counting words that count businesses when the text says they are businesses; the business
 #: noun may follow them a few words on (18家三个“500强”企业), but not a person's (企业家).
@@ -87,11 +90,11 @@ _SUBJECT = (
     ("visits", re.compile(r"跑动|跑腿|跑一次|跑次数|到现场")),
     ("items", re.compile(r"事项|许可|证照|手续|清单|行政权力")),
 )
-_ITEM_UNITS = frozenset(("项", "个"))
+_ITEM_UNITS = frozenset(("项", "个", "件"))
 _BUSINESSES = re.compile(_BUSINESS_WORDS)
 _COST = re.compile(
     r"费用|收费|税费|规费|保险费|社保费|电费|水费|气费|网费|资费|租金|服务费|手续费|成本|节省|节约|节支|"
-    r"省下|减免|减税|降费|退税|返还|缓缴|免收|免征|免除|减负|让利|票价|价格"
+    r"省下|减免|减税|降费|退税|返还|缓缴|免收|免征|免除|减负|让利|票价|价格|原价|单价|全票|门票|税收优惠"
 )
 _TIME_LIMIT = re.compile(
     r"办结|办理|办成|办完|办好|审批|审查|审核|核准|开办|时限|时效|用时|耗时|时间|压缩|缩短|压减|提速|即办|"

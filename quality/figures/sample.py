@@ -30,10 +30,13 @@ MAX_CHARS = 300
 #: Per source: how many documents and sentences per document (the seeds are taken whole).
 NATIONAL_REPORTS = 40
 NATIONAL_PER_REPORT = 3
+#: Further sentences of each dev report, added to widen dev beyond the seeds' genre.
+NATIONAL_DEV_EXTRA = 2
 REAL_SAMPLE = {  # source → (sentences, at most per document)
     "govcn": (80, 2),
     "ey_gazette": (40, 1),
     "tainan": (30, 1),
+    "lawrefbook": (40, 1),  # dev: laws and regulations, the genre of govcn's State Council texts
 }
 
 
@@ -90,7 +93,8 @@ def national_sentences(corpus: Path) -> list[Sampled]:
     for report in reports[:NATIONAL_REPORTS]:
         release = f"national:{report['title']}"
         found = sorted(numeric_sentences(report["content"]), key=lambda s: digest(s[2]))
-        for start, _end, sentence in sorted(found[:NATIONAL_PER_REPORT]):
+        wanted = NATIONAL_PER_REPORT + (NATIONAL_DEV_EXTRA if split_of(release) == "dev" else 0)
+        for start, _end, sentence in sorted(found[:wanted]):
             key = digest(release)[:6]
             rows.append(
                 Sampled(f"national-{key}-{start}", "national", release, split_of(release), sentence)

@@ -429,6 +429,10 @@ def test_periods_in_national_reports():
         "最高气温30度",  # 度 only as 万度 / 亿度 of electricity
         "打造万亿级产业集群",  # a size class, not a sum
         "微信图片_20201231214042.jpg",
+        "每万人口高价值发明专利拥有量5.53件,",  # an average per 10,000 people
+        "「2019臺南心時代跨年晚會」",  # 臺南 is a city, not 台 as a counting word
+        "认真落实鼓励引导民间投资新36条,",  # a policy's nickname
+        "第 3 项",
     ],
 )
 def test_never_a_figure(sentence):
@@ -448,6 +452,11 @@ def test_never_a_figure(sentence):
         # a count may name a Latin noun after its unit
         ("18歲以上已接種1劑BNT疫苗後28天", "1劑", "1", "剂", ""),
         ("目前通學步道也已成功爭取102校經費並將持續擴展", "102校", "102", "校", ""),
+        # a number spaced out from its counting word; a share with 以上 before its noun
+        ("共梳理出政务服务事项 1610 项,其中", "1610 项", "1610", "项", ""),
+        ("全市80%以上产业链项目围绕链主企业布局", "80%", "80", "%", "以上"),
+        ("上亿人出棚进楼", "亿人", "1", "亿人", ""),
+        ("发电量达到４４５５亿千瓦小时,", "４４５５亿千瓦小时", "4455", "亿千瓦时", ""),
     ],
 )
 def test_written_shapes_of_real_press_releases(sentence, text, value, unit, qualifier):
@@ -469,6 +478,20 @@ def test_chinese_numerals_of_two_characters_count():
         (Decimal(13), "项"),
     ]
     assert _texts("梳理十项事项") == []  # one character: too often a name
+
+
+def test_a_one_character_count_that_totals_the_list_before_it_counts():
+    """Documents sum an enumeration up with its count; only a count that agrees with the
+    number of listed items is a figure (one character is otherwise too often a set phrase)."""
+    assert _texts("创新跟踪服务、现场推进、督促落实等三项机制,促进项目顺利推进。") == ["三项"]
+    assert _texts("明确“办事员”、“参谋员”、“服务员”、“宣传员”四项职责。") == ["四项"]
+    assert _texts("率先制定《校外托管机构餐饮服务管理指南》《色标化管理规范》两项省级标准。") == [
+        "两项"
+    ]
+    assert _texts("印发清理、抽查、会审暂行办法三项制度,") == ["三项"]
+    assert _texts("创新跟踪服务、现场推进等三项机制。") == []  # two listed, three said
+    assert _texts("推进“一网通办”两个维护,") == []  # one quoted name is not a list of two
+    assert _texts("从以下四个方面发力。") == []
 
 
 def test_percent_written_out():
