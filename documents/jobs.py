@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from documents.models import Job
 from documents.processes import is_gone, this_process
@@ -80,6 +81,7 @@ def submit(
         params=params,
         total=total,
         created_by=user if getattr(user, "pk", None) else None,
+        language=translation.get_language() or "",
     )
     if _immediate:
         enqueue(job.pk)
@@ -140,19 +142,26 @@ def run(job_id: int) -> Job | None:
     if not _claim(job_id):
         return None
     job = Job.objects.get(pk=job_id)
+    # The report is read by whoever submitted the job: write it in their language.
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _run(job)
+
+
+def _run(job: Job) -> Job:
     if job.attempts > MAX_ATTEMPTS:
-        _finish(job, Job.Status.FAILED, f"放弃：已尝试 {MAX_ATTEMPTS} 次，每次都中断。")
+        message = _("放弃：已尝试 %(n)d 次，每次都中断。") % {"n": MAX_ATTEMPTS}
+        _finish(job, Job.Status.FAILED, message)
         return job
     handler = _HANDLERS.get(job.kind)
     if handler is None:
-        _finish(job, Job.Status.FAILED, f"没有处理“{job.kind}”类任务的程序。")
+        _finish(job, Job.Status.FAILED, _("没有处理“%(kind)s”类任务的程序。") % {"kind": job.kind})
         return job
     try:
         handler(JobRun(job))
     except Cancelled:
         _finish(job, Job.Status.CANCELLED)
     except Exception as exc:
-        log.exception("job %s failed", job_id)
+        log.exception("job %s failed", job.pk)
         _finish(job, Job.Status.FAILED, f"{type(exc).__name__}: {exc}")
     else:
         _finish(job, Job.Status.DONE)

@@ -195,3 +195,28 @@ def test_the_job_page_speaks_english_to_an_english_editor(staff_client, seeds):
     page = staff_client.get(response["Location"]).content.decode()
     assert "Done" in page and "Processed 1 / 1 (100%)" in page
     assert not re.search(r"已完成|已处理|逐项结果", page)
+
+
+def test_a_queued_job_reports_in_its_submitters_language_whatever_the_worker_speaks(
+    staff_client, seeds, held_queue
+):
+    """The worker is another process, in the site's default language: the report rows it
+    writes follow the language of the editor who submitted the job, not the worker's."""
+    from django.utils import translation
+
+    staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    ids = [seeds["000"].pk]
+    response = staff_client.post(
+        "/admin/documents/release/", {"action": "analyse", "_selected_action": ids}
+    )
+    job = Job.objects.get(pk=int(JOB_URL.fullmatch(response["Location"]).group(1)))
+    assert (job.status, job.language) == ("queued", "en")
+    with translation.override("zh-hans"):  # the worker's own language
+        jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done"
+    (row,) = job.rows
+    assert re.fullmatch(r"\d+ sections tagged with topics, \d+ figures", row["message"])
+    with translation.override("zh-hans"):  # a Chinese editor's job
+        chinese = jobs.submit(Job.Kind.ANALYSE, label="1 篇", release_ids=ids, total=1)
+    assert chinese.language == "zh-hans"
