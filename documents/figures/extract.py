@@ -330,7 +330,7 @@ class _Doc:
             if value is not None and magnitude[:1] in ("百", "千"):
                 value *= 100 if magnitude[0] == "百" else 1000  # 5千多户 → 5000户, 3百万 → 300万
                 magnitude = magnitude[1:]
-            if value is not None and unit.kind == COUNT and not magnitude and value % 1:
+            if value is not None and unit.kind == COUNT and not magnitude and not _whole(value):
                 return None  # 每万人口发明专利拥有量5.53件: an average, not a count
             canonical = magnitude + unit.canonical
             inner = tail.group("q1") or tail.group("q2") or ""
@@ -629,6 +629,11 @@ def _quoted_spans(folded: str) -> tuple[list[tuple[int, int]], list[tuple[int, i
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     i = bisect_right(spans, (pos, float("inf"))) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _whole(value: Decimal) -> bool:
+    """A whole number (``value % 1`` fails on a number longer than the decimal context)."""
+    return value == value.to_integral_value()
 
 
 def _is_han(ch: str) -> bool:

@@ -494,6 +494,15 @@ def test_a_one_character_count_that_totals_the_list_before_it_counts():
     assert _texts("从以下四个方面发力。") == []
 
 
+def test_a_number_longer_than_the_decimal_context_is_judged_whole_or_not_without_raising():
+    """The 1x benchmark's import died on ``value % 1`` (DivisionImpossible) for such a value."""
+    from documents.figures.extract import _whole
+
+    assert _whole(Decimal("1" * 40)) and not _whole(Decimal("1" * 40 + ".5"))
+    with pytest.raises(ArithmeticError):
+        Decimal("1" * 40) % 1  # what the old check did
+
+
 def test_percent_written_out():
     (f,) = extract_figures("比上年增长百分之三十五点五。")
     assert (f.value, f.unit, f.kind, f.text) == (
