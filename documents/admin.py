@@ -22,6 +22,7 @@ from documents import (
 from documents.admin_upload import ReleaseUploadMixin, field_label
 from documents.forms import ReleaseAdminForm
 from documents.models import Job, Region, Release, Section
+from documents.section_analysis import FAILED_KEY, failed_sections_warning
 from documents.services import Outcome, note_corrections, replace_text
 
 
@@ -110,7 +111,11 @@ class IssuerFilter(admin.SimpleListFilter):
 
 
 #: A release with any of these details still wants a person to look at it.
-_DOUBTS = Q(details__flags__0__isnull=False) | Q(details__warnings__0__isnull=False)
+_DOUBTS = (
+    Q(details__flags__0__isnull=False)
+    | Q(details__warnings__0__isnull=False)
+    | Q(**{f"details__{FAILED_KEY}__0__isnull": False})
+)
 
 
 class DoubtFilter(admin.SimpleListFilter):
@@ -139,7 +144,8 @@ def doubts_of(release: Release) -> list[str]:
     ]
     flagged = {flag.get("message") for flag in details.get("flags", [])}
     lines += [w for w in details.get("warnings", []) if w not in flagged]
-    return lines
+    failed = failed_sections_warning(release)
+    return [*lines, failed] if failed else lines
 
 
 @admin.register(Region)

@@ -24,7 +24,12 @@ from documents.forms import ReleaseFieldsForm
 from documents.ingest import IngestError
 from documents.jobs import JobRun, register
 from documents.models import Job, Release
-from documents.section_analysis import analyse_release, sync_topics
+from documents.section_analysis import (
+    Analysed,
+    analyse_release,
+    failed_sections_warning,
+    sync_topics,
+)
 from documents.services import (
     Outcome,
     import_record,
@@ -187,14 +192,22 @@ def analyse_chosen_releases(run: JobRun) -> None:
                     {
                         "name": release.title,
                         "outcome": "analysed",
-                        "message": _("%(sections)d 段标注主题，%(figures)d 项数据")
-                        % {"sections": done.tagged_sections, "figures": done.figures},
+                        "message": _analysed_message(release, done),
                         "release": release.pk,
                     }
                 )
             return rows
 
         run.commit(work, items=len(chunk))
+
+
+def _analysed_message(release: Release, done: Analysed) -> str:
+    counts = _("%(sections)d 段标注主题，%(figures)d 项数据") % {
+        "sections": done.tagged_sections,
+        "figures": done.figures,
+    }
+    failed = failed_sections_warning(release)
+    return f"{counts} {failed}" if failed else counts
 
 
 def _reindex(rows: list[dict[str, Any]]) -> None:

@@ -16,6 +16,7 @@ after it in the sentence; a figure in a sentence that mentions no topic has none
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,11 +24,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
+from django.utils.translation import gettext as _
 
 from documents.figures import Figure as ExtractedFigure
 from documents.figures import extract_figures
 from documents.models import Figure, Release, Section, Topic
-from documents.topics import Mention, thesaurus, thesaurus_path
+from documents.topics import Mention, ThesaurusError, thesaurus, thesaurus_path
 
 #: Bump when the figure rules change in a way stored figures should follow.
 FIGURE_RULES = "5"
@@ -36,6 +38,10 @@ _CLAUSE_MARKS = frozenset("，,；;：:")
 HEAD_CHARS = 8
 #: The largest value a Figure row holds (``max_digits=24, decimal_places=6``).
 _MAX_VALUE = Decimal("1e17")
+#: ``Release.details`` key listing the sections whose analysis raised (by anchor).
+FAILED_KEY = "analysis_failed_sections"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,7 @@ class Analysed:
     releases: int = 0
     tagged_sections: int = 0
     figures: int = 0
+    failed_sections: int = 0
 
 
 def analysis_version() -> str:
@@ -116,25 +123,38 @@ def _one_writer_at_a_time(name: str) -> None:
 
 
 def analyse_release(release: Release, topics: dict[str, Topic] | None = None) -> Analysed:
-    """Replace the release's section topics and figures with what its text says now."""
+    """Replace the release's section topics and figures with what its text says now.
+
+    A section whose analysis raises (a rule meeting text it was not written for) keeps no
+    topics or figures and is listed in ``details``; the release and its other sections are
+    still stored and analysed, so one odd sentence never stops an import of thousands.
+    """
     topics = topics if topics is not None else sync_topics()
-    sections = list(release.sections.only("pk", "heading", "text"))
+    sections = list(release.sections.only("pk", "order", "anchor", "heading", "text"))
     tags: list[Section.topics.through] = []
     figures: list[Figure] = []
     figure_slugs: list[list[str]] = []
+    failed: list[int] = []
     for section in sections:
-        mentions = thesaurus().mentions(section.text)
-        slugs = {m.slug for m in mentions} | set(thesaurus().topics_in(section.heading))
-        tags.extend(
-            Section.topics.through(section_id=section.pk, topic_id=topics[slug].pk)
-            for slug in sorted(slugs)
-            if slug in topics
-        )
-        for found in extract_figures(section.text):
-            row = _figure_row(release, section, found)
-            if row is not None:
-                figures.append(row)
-                figure_slugs.append(figure_topics(found, mentions, section.text))
+        try:
+            found_tags, found_figures = _analyse_section(release, section, topics)
+        except ThesaurusError:
+            raise  # the thesaurus file is broken: every section would fail, say so once
+        except Exception:
+            logger.exception(
+                "analysis of section %s (release %s) failed; it keeps no topics or figures",
+                section.pk,
+                release.pk,
+            )
+            failed.append(section.anchor)
+            continue
+        tags.extend(found_tags)
+        for row, slugs in found_figures:
+            figures.append(row)
+            figure_slugs.append(slugs)
+    details = {key: value for key, value in (release.details or {}).items() if key != FAILED_KEY}
+    if failed:
+        details[FAILED_KEY] = failed
     with transaction.atomic():
         Figure.objects.filter(release=release).delete()
         Section.topics.through.objects.filter(section__release=release).delete()
@@ -146,8 +166,44 @@ def analyse_release(release: Release, topics: dict[str, Topic] | None = None) ->
             for slug in slugs
             if slug in topics
         )
-        Release.objects.filter(pk=release.pk).update(analysis_version=analysis_version())
-    return Analysed(1, len({t.section_id for t in tags}), len(figures))
+        changed = {"analysis_version": analysis_version()}
+        if details != (release.details or {}):
+            changed["details"] = details
+        Release.objects.filter(pk=release.pk).update(**changed)
+    release.details = details
+    return Analysed(1, len({t.section_id for t in tags}), len(figures), len(failed))
+
+
+def _analyse_section(
+    release: Release, section: Section, topics: dict[str, Topic]
+) -> tuple[list, list[tuple[Figure, list[str]]]]:
+    """One section's topic tags and figure rows (with their topics' slugs)."""
+    mentions = thesaurus().mentions(section.text)
+    slugs = {m.slug for m in mentions} | set(thesaurus().topics_in(section.heading))
+    tags = [
+        Section.topics.through(section_id=section.pk, topic_id=topics[slug].pk)
+        for slug in sorted(slugs)
+        if slug in topics
+    ]
+    figures = []
+    for found in extract_figures(section.text):
+        row = _figure_row(release, section, found)
+        if row is not None:
+            figures.append((row, figure_topics(found, mentions, section.text)))
+    return tags, figures
+
+
+def failed_sections_warning(release: Release) -> str:
+    """A line for the editor when some of the release's sections could not be analysed."""
+    failed = (release.details or {}).get(FAILED_KEY) or []
+    if not failed:
+        return ""
+    shown = "、".join(f"#{anchor}" for anchor in failed[:10])
+    more = "…" if len(failed) > 10 else ""
+    return _(
+        "%(shown)s%(more)s %(count)d 段的主题与数据提取出错，已跳过；"
+        "正文与检索不受影响，错误已记入日志。"
+    ) % {"shown": shown, "more": more, "count": len(failed)}
 
 
 def analyse_releases(releases: Iterable[Release]) -> Analysed:
@@ -160,6 +216,7 @@ def analyse_releases(releases: Iterable[Release]) -> Analysed:
             total.releases + 1,
             total.tagged_sections + done.tagged_sections,
             total.figures + done.figures,
+            total.failed_sections + done.failed_sections,
         )
     return total
 

@@ -15,8 +15,9 @@ from enum import StrEnum
 from pathlib import Path, PurePath
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from documents.ingest import IngestError, ParsedRelease, parse_release, parse_text
 from documents.ingest.formats import EXTRACTABLE_SUFFIXES, Reader, choose_reader, extract_text
@@ -25,7 +26,7 @@ from documents.ingest.site_lines import repeated_lines
 from documents.models import Region, Release, Section, is_web_url
 from documents.near_duplicates import store_fingerprints
 from documents.originals import discard_original, save_original
-from documents.section_analysis import analyse_release, sync_topics
+from documents.section_analysis import analyse_release, failed_sections_warning, sync_topics
 from documents.signals import bulk_import_started
 
 log = logging.getLogger(__name__)
@@ -212,7 +213,34 @@ def import_record(
     site_lines: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """One record of a bulk file, parsed and (unless ``dry_run``) stored; ``seen`` maps the
-    content hashes met so far in the file to their lines, so a repeat within it is caught."""
+    content hashes met so far in the file to their lines, so a repeat within it is caught.
+
+    A record that breaks the parser in a way nobody foresaw fails alone, with its line named
+    and the error logged: the file's other records are still imported (its store is a
+    savepoint of the file's transaction). A database error is not the record's fault and
+    stops the file.
+    """
+    try:
+        return _import_record(record, filename, publish, dry_run, seen, site_lines)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        log.exception("record %s of %s could not be imported", record.line, filename)
+        message = _("第 %(line)d 行导入时出错（%(error)s），已跳过；错误已记入日志。") % {
+            "line": record.line,
+            "error": type(exc).__name__,
+        }
+        return ImportResult(f"{filename}:{record.line}", Outcome.FAILED, message)
+
+
+def _import_record(
+    record: Record,
+    filename: str,
+    publish: bool,
+    dry_run: bool,
+    seen: dict[str, int],
+    site_lines: frozenset[str],
+) -> ImportResult:
     name = f"{filename}:{record.line}"
     if record.error:
         return ImportResult(name, Outcome.FAILED, record.error)
@@ -269,7 +297,15 @@ def _store_new(
     except IntegrityError:
         existing = Release.objects.filter(content_hash=parsed.content_hash).first()
         return ImportResult(filename, Outcome.DUPLICATE, "同时导入了相同内容", existing)
-    return ImportResult(filename, Outcome.IMPORTED, "", release, parsed.warnings, parsed)
+    return ImportResult(
+        filename, Outcome.IMPORTED, "", release, _with_analysis(parsed.warnings, release), parsed
+    )
+
+
+def _with_analysis(warnings: tuple[str, ...], release: Release) -> tuple[str, ...]:
+    """The parse's warnings and, if some sections could not be analysed, a line saying so."""
+    failed = failed_sections_warning(release)
+    return (*warnings, failed) if failed else warnings
 
 
 def original_hash(data: bytes) -> str:
@@ -500,7 +536,8 @@ def _replace_parsed(
         Section.objects.bulk_create(_sections(release, parsed))
         store_fingerprints(release)
         analyse_release(release, topics)
-    return ImportResult(name, Outcome.IMPORTED, "", release, parsed.warnings, parsed)
+    warnings = _with_analysis(parsed.warnings, release)
+    return ImportResult(name, Outcome.IMPORTED, "", release, warnings, parsed)
 
 
 def _fill_unknown(release: Release, found: Mapping[str, Any]) -> None:

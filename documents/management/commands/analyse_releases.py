@@ -36,4 +36,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{done.releases} release(s) analysed: {done.tagged_sections} section(s) tagged, "
             f"{done.figures} figure(s), {time.perf_counter() - started:.1f} s."
+            + (
+                f" {done.failed_sections} section(s) could not be analysed (see the log)."
+                if done.failed_sections
+                else ""
+            )
         )
