@@ -24,10 +24,12 @@ import logging
 import operator
 import re
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import overload
 
 import jieba
 from django.conf import settings
@@ -94,13 +96,13 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalise_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """Normalise ``text`` and say, for each normalised character, where it came from.
 
     The offsets let the highlighter put its marks on the original text, whatever NFKC,
     OpenCC, case-folding or whitespace collapsing did to the length. The last few results
-    are kept: one section's text feeds several fields in a row. Callers must not modify the
-    returned list.
+    are kept: one section's text feeds several fields in a row. The offsets are a read-only
+    sequence (a list, or ``Offsets`` when only whitespace moved characters).
 
     Work is done run by run (whitespace runs, then the text between them), so the common case,
     where case-folding keeps the length, costs a few C-level calls per run, not a Python step
@@ -111,6 +113,9 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     if kept is not None:
         origin = [kept[i] for i in origin]
     chars, origin = _simplified_with_offsets(chars, origin)
+    folded = chars.casefold()
+    if len(folded) == len(chars):  # the usual case: folding kept every character's place
+        return _collapse_spaces(folded, origin)
     out: list[str] = []
     where: list[int] = []
     last = 0
@@ -127,7 +132,81 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 _SPACE_RUN = re.compile(r"\s+")
+#: Whitespace runs that may not stay as they are: a single line break always does.
+_ODD_SPACE = re.compile(r"\s{2,}|[^\S\n]")
 _HAN_CHAR = re.compile(f"[{_HAN}]")
+
+
+def _collapse_spaces(chars: str, origin: list[int] | range) -> tuple[str, Sequence[int]]:
+    """Collapse ``chars``' whitespace runs as ``normalise_with_offsets`` states, offsets kept.
+
+    Only runs that change are visited; the lone line breaks between paragraphs, most of a
+    Chinese text's whitespace, are copied with the text around them. When nothing before
+    changed a character's place (``origin`` is ``range(len(chars))``), the offsets are kept
+    as the few places where they jump (``Offsets``), not as a number per character.
+    """
+    identity = isinstance(origin, range) and origin.start == 0 and origin.step == 1
+    out: list[str] = []
+    where: list[int] = []
+    starts, origins = [0], [0]
+    last = length = 0
+    for space in _ODD_SPACE.finditer(chars):
+        start, end = space.span()
+        out.append(chars[last:start])
+        length += start - last
+        if not identity:
+            where.extend(origin[last:start])
+        line_break = bool(_LINE_BREAKS.intersection(space.group()))
+        if line_break or not _joins(chars, start, end):
+            out.append(NEWLINE if line_break else SPACE)
+            length += 1
+            if not identity:
+                where.append(origin[start])
+        last = end
+        starts.append(length)
+        origins.append(end)
+    out.append(chars[last:])
+    length += len(chars) - last
+    if identity:
+        return "".join(out), Offsets(starts, origins, length)
+    where.extend(origin[last:])
+    return "".join(out), where
+
+
+class Offsets(Sequence[int]):
+    """Offsets that run in step with the text between a few jumps: ``self[i]`` is
+    ``origins[k] + i - starts[k]`` for the last ``starts[k] <= i``."""
+
+    __slots__ = ("_length", "_origins", "_starts")
+
+    def __init__(self, starts: list[int], origins: list[int], length: int) -> None:
+        self._starts = starts
+        self._origins = origins
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("offset index out of range")
+        k = bisect_right(self._starts, index) - 1
+        return self._origins[k] + index - self._starts[k]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, which are unhashable
 
 
 def _joins(chars: str, start: int, end: int) -> bool:
@@ -170,6 +249,13 @@ def _fold_into(
             where.append(origin[start + i])
 
 
+#: Characters outside ASCII and the unified ideographs, which NFKC leaves alone and which are
+#: no combining marks: only these can change, so only these are looked at one by one.
+_NFKC_MAY_CHANGE = re.compile(
+    "[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002f7ff\U00030000-\U0003ffff]"
+)
+
+
 def _nfkc_with_offsets(text: str) -> tuple[str, list[int] | range]:
     """NFKC with offsets; only the characters NFKC changes (and their clusters) are visited.
 
@@ -179,9 +265,18 @@ def _nfkc_with_offsets(text: str) -> tuple[str, list[int] | range]:
     """
     if unicodedata.is_normalized("NFKC", text):
         return text, range(len(text))
-    distinct = set(text)
-    marks = "".join(re.escape(ch) for ch in distinct if unicodedata.combining(ch))
-    changed = "".join(re.escape(ch) for ch in distinct if _nfkc(ch) != ch)
+    distinct = set(_NFKC_MAY_CHANGE.findall(text))
+    combining = [ch for ch in distinct if unicodedata.combining(ch)]
+    mapped = {ch: _nfkc(ch) for ch in distinct if _nfkc(ch) != ch}
+    if not combining and all(len(to) == 1 for to in mapped.values()):
+        # The usual Chinese case (full-width punctuation and digits, a few distinct
+        # characters): a C-level replace per character, and every character stays where it
+        # was (``str.translate`` looks each of the text's characters up in a dict instead).
+        for ch, to in mapped.items():
+            text = text.replace(ch, to)
+        return text, range(len(text))
+    marks = "".join(re.escape(ch) for ch in combining)
+    changed = "".join(re.escape(ch) for ch in mapped)
     alternatives = [f"[^{marks}][{marks}]+", rf"\A[{marks}]+"] if marks else []
     if changed:
         alternatives.append(f"[{changed}]")

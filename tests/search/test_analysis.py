@@ -6,6 +6,7 @@ No database: these are the rules every other search test relies on.
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 
 import pytest
@@ -14,6 +15,7 @@ from documents.script import to_simplified
 from search.core.analysis import (
     NEWLINE,
     SPACE,
+    Offsets,
     UnitTokenizer,
     index_terms,
     normalise,
@@ -119,7 +121,7 @@ def test_offsets_map_each_normalised_character_to_its_origin():
     norm, where = normalise_with_offsets(text)
     assert norm == "gdp 营商环境\n株式会社fi"
     assert len(where) == len(norm)
-    assert where == [0, 1, 2, 3, 4, 5, 8, 10, 11, 14, 14, 14, 14, 15, 15]
+    assert list(where) == [0, 1, 2, 3, 4, 5, 8, 10, 11, 14, 14, 14, 14, 15, 15]
     assert where == sorted(where)
 
 
@@ -176,6 +178,31 @@ def test_offsets_agree_with_a_character_by_character_normalisation(seed):
         if unicodedata.is_normalized("NFKC", text):
             continue  # nothing composes: every character keeps its own offset
         assert (norm, list(where)) == _offsets_char_by_char(text), text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_offsets_of_plain_chinese_text_agree_and_are_kept_as_jumps(seed):
+    """Full-width punctuation and whitespace only, the usual release: no character changes its
+    place before the whitespace runs, so the offsets are kept as the few places they jump."""
+    rng = random.Random(seed)
+    alphabet = "营商環境優化，。（）：；１２ＡＢ \u3000\n\n\t\r"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        norm, where = normalise_with_offsets(text)
+        assert isinstance(where, Offsets)
+        assert (norm, list(where)) == _offsets_char_by_char(text), text
+        assert where[-1] == list(where)[-1] if len(where) else True
+        assert where[1:4] == list(where)[1:4]
+
+
+def test_offsets_of_a_long_release_point_at_its_characters():
+    text = "（一）优化营商环境。\n\n  二、深化“放管服”改革，\u3000推进一网通办。\n" * 500
+    norm, where = normalise_with_offsets(text)
+    assert len(where) == len(norm) < len(text)
+    for found in re.finditer("一网通办", norm):
+        assert text[where[found.start()] : where[found.end() - 1] + 1] == "一网通办"
+    with pytest.raises(IndexError):
+        where[len(norm)]
 
 
 @pytest.mark.parametrize(

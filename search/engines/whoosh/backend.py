@@ -300,8 +300,9 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
                 if not reader.doc_count_all():
                     continue
                 data = matching.segment_data(self.path, reader)
-                for name in (*MATCH_COLUMNS, "status"):
+                for name in MATCH_COLUMNS:
                     data.values(reader, name)
+                data.unpublished(reader)
                 for name in ("text", "title", "heading"):
                     data.texts(reader, name)
 

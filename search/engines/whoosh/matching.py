@@ -67,6 +67,16 @@ class SegmentData:
             column = self._columns[name] = _read_column(reader, name, self.doc_count)
         return column
 
+    def unpublished(self, reader: Any) -> frozenset[int]:
+        """The segment's documents that are not published (drafts, withdrawn): usually none."""
+        found = self._columns.get("~unpublished")
+        if found is None:
+            status = self.values(reader, "status")
+            found = self._columns["~unpublished"] = frozenset(
+                d for d, value in enumerate(status) if value != "published"
+            )
+        return found
+
     def texts(self, reader: Any, name: str) -> TextColumn:
         """A text column's normalised texts, mapped from the segment's column file."""
         column = self._columns.get(name)
@@ -229,8 +239,9 @@ def _picker(docs: list[int]) -> Any:
 
 def _passing_filters(reader: Any, data: SegmentData, plan: Plan, docs: list[int]) -> list[int]:
     """The documents that are published and pass the date and speaker filters."""
-    status = data.values(reader, "status")
-    docs = [d for d in docs if status[d] == "published"]
+    unpublished = data.unpublished(reader)
+    if unpublished:
+        docs = [d for d in docs if d not in unpublished]
     if plan.day_from or plan.day_to:
         days = data.values(reader, "day")
         low, high = plan.day_from or 1, plan.day_to
@@ -251,8 +262,17 @@ def _scores(
     """The documents where every group has a phrase (in one sentence, if asked), with their
     BM25 over the phrases found: ``idf · n(k1+1) / (n + k1(1 − b + b·len/avg))``."""
     chosen = texts.pick_raw(docs)
-    length = texts.length
-    norms = [K1 * (1 - B + B * length(d) / average) for d in docs]
+    base, per_char = K1 * (1 - B), K1 * B / average
+    norms = [base + per_char * n for n in texts.pick_lengths(docs)]
+    if len(plan.groups) == 1 and len(plan.groups[0]) == 1:  # one phrase: the common query
+        (check,) = plan.groups[0]
+        weight = idf[check] * (K1 + 1)
+        found = [
+            (d, weight * n / (n + norm))
+            for d, n, norm in zip(docs, check.counts_raw(chosen), norms, strict=True)
+            if n
+        ]
+        return [d for d, _score in found], [score for _d, score in found]
     scores = [0.0] * len(docs)
     keep = [True] * len(docs)
     for group in plan.groups:
