@@ -134,7 +134,7 @@ def analyse_release(release: Release, topics: dict[str, Topic] | None = None) ->
     tags: list[Section.topics.through] = []
     figures: list[Figure] = []
     figure_slugs: list[list[str]] = []
-    failed: list[int] = []
+    failed: list[str] = []
     for section in sections:
         try:
             found_tags, found_figures = _analyse_section(release, section, topics)

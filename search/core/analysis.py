@@ -201,13 +201,6 @@ class Offsets(Sequence[int]):
         k = bisect_right(self._starts, index) - 1
         return self._origins[k] + index - self._starts[k]
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # equal to lists, which are unhashable
-
 
 def _joins(chars: str, start: int, end: int) -> bool:
     """Whether the space ``chars[start:end]`` stands inside a word, not between two: between

@@ -58,6 +58,7 @@ class SegmentData:
         self.segment_id = segment_id
         self.doc_count = doc_count
         self._columns: dict[str, Any] = {}
+        self._unpublished: frozenset[int] | None = None
         self.text_chars: dict[str, int] = {}
 
     def values(self, reader: Any, name: str) -> tuple[Any, ...]:
@@ -69,13 +70,12 @@ class SegmentData:
 
     def unpublished(self, reader: Any) -> frozenset[int]:
         """The segment's documents that are not published (drafts, withdrawn): usually none."""
-        found = self._columns.get("~unpublished")
-        if found is None:
+        if self._unpublished is None:
             status = self.values(reader, "status")
-            found = self._columns["~unpublished"] = frozenset(
+            self._unpublished = frozenset(
                 d for d, value in enumerate(status) if value != "published"
             )
-        return found
+        return self._unpublished
 
     def texts(self, reader: Any, name: str) -> TextColumn:
         """A text column's normalised texts, mapped from the segment's column file."""
@@ -261,9 +261,11 @@ def _scores(
 ) -> tuple[list[int], list[float]]:
     """The documents where every group has a phrase (in one sentence, if asked), with their
     BM25 over the phrases found: ``idf · n(k1+1) / (n + k1(1 − b + b·len/avg))``."""
+    if not docs:
+        return [], []
     chosen = texts.pick_raw(docs)
     base, per_char = K1 * (1 - B), K1 * B / average
-    norms = [base + per_char * n for n in texts.pick_lengths(docs)]
+    norms = [base + per_char * n for n in _picker(docs)(texts.lengths)]
     if len(plan.groups) == 1 and len(plan.groups[0]) == 1:  # one phrase: the common query
         (check,) = plan.groups[0]
         weight = idf[check] * (K1 + 1)

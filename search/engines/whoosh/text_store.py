@@ -28,7 +28,6 @@ import mmap
 import shutil
 from array import array
 from collections.abc import Iterable
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +72,10 @@ class TextColumn:
         data, offsets, base = self._map, self._offsets, self._base
         return [data[base + offsets[d] : base + offsets[d + 1]] for d in docs]
 
-    def pick_lengths(self, docs: list[int]) -> tuple[int, ...]:
-        """The character lengths of ``docs``' texts (one C-level pick)."""
-        if not docs:
-            return ()
-        if len(docs) == 1:
-            return (self._lengths[docs[0]],)
-        return itemgetter(*docs)(self._lengths)
+    @property
+    def lengths(self) -> memoryview:
+        """Every text's length in characters, by document (read-only)."""
+        return self._lengths
 
     def length(self, doc: int) -> int:
         """The text's length in characters."""
