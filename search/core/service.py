@@ -194,10 +194,19 @@ def _pages(count: int, paging: Paging) -> int:
 
 
 def _load_sections(ids: list[int]) -> dict[int, Section]:
+    """The sections shown on a page, with their release and its region, in one query.
+
+    Unordered: the caller keeps the ranking's order, and the models' default ordering
+    (release date, then position) joined and sorted for nothing, at about a fifth of the
+    query's time.
+    """
+    if not ids:
+        return {}
     rows = (
         Section.objects.filter(pk__in=ids)
         .select_related("release__region__parent")
         .defer(*(f"release__{name}" for name in RELEASE_BULK))
+        .order_by()
     )
     return {s.pk: s for s in rows}
 

@@ -25,7 +25,7 @@ from search.core.query import QueryTooLong
 from search.core.request import BadSearchParameter, Sort, build_request
 from search.core.service import FACETS, PageOutOfRange, match, search_releases
 from search.core.similar import similar_in_other_regions
-from search.web.links import params_of, replaced, search_url, with_value, without_value
+from search.web.links import FilterLinks, params_of, replaced, search_url, with_value, without_value
 
 FACET_TITLES = {
     "province": gettext_lazy("省份"),
@@ -69,6 +69,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def _result_context(page: Any, params: dict[str, list[str]]) -> dict[str, Any]:
     facets = []
+    links = FilterLinks(params)
     for name in FACETS:
         chosen = set(params.get(name, []))
         values = [
@@ -78,11 +79,7 @@ def _result_context(page: Any, params: dict[str, list[str]]) -> dict[str, Any]:
                 "count": v.count,
                 "releases": v.releases,
                 "active": v.value in chosen,
-                "url": search_url(
-                    without_value(params, name, v.value)
-                    if v.value in chosen
-                    else with_value(params, name, v.value)
-                ),
+                "url": links.toggled(name, v.value),
             }
             for v in page.facets.get(name, [])
         ]
