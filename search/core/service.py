@@ -247,19 +247,26 @@ def count_facets(matches: list[Match]) -> dict[str, list[FacetValue]]:
     releases_of = list(map(itemgetter(Match._fields.index("release")), matches))
     per_release = Counter(releases_of)
     one_match = dict(zip(releases_of, matches, strict=True))  # any match of each release
+    representatives = [one_match[release] for release in per_release]
+    counts = list(per_release.values())
     # A region value counts what filtering by it returns: it and everything below it.
-    within = _regions_within({m.region for m in one_match.values() if m.region})
+    within = _regions_within({m.region for m in representatives if m.region})
     sections: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     releases: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for release, count in per_release.items():
-        m = one_match[release]
-        for name in FACETS:
-            value = getattr(m, name)
+    for name in FACETS:
+        # Added up per distinct column value first (a few dozen), then spread over the
+        # facet values each one counts for: not a facet lookup per release and facet.
+        values = list(map(itemgetter(Match._fields.index(name)), representatives))
+        value_releases = Counter(values)
+        value_sections: dict[str, int] = dict.fromkeys(value_releases, 0)
+        for value, count in zip(values, counts, strict=True):
+            value_sections[value] += count
+        for value, count in value_sections.items():
             if not value:
                 continue
             for code in _facet_values(name, value, within):
                 sections[name][code] += count
-                releases[name][code] += 1
+                releases[name][code] += value_releases[value]
     labels = _facet_labels(sections)
     facets = {}
     for name in FACETS:
