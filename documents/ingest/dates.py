@@ -72,7 +72,8 @@ _YEAR_ONLY = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 
 
 def parse_date(text: str) -> PublishedDate | None:
-    """A date as a spreadsheet column writes it: 2024-05-06, 2024/5/6, 2024年5月, 2024 …"""
+    """A date as a column or a page field writes it: 2024-05-06, 2024/5/6, 2024年5月, 2024,
+    or in the Republic's era, 107-12-22 / 民國107年12月22日."""
     folded = fold(require_unicode(text, "日期")).strip()
     found = full_date(folded)
     if found is not None:
@@ -84,7 +85,8 @@ def parse_date(text: str) -> PublishedDate | None:
     match = _YEAR_ONLY.match(folded)
     if match and 1900 <= int(match.group(1)) <= date.today().year + 1:
         return PublishedDate(date(int(match.group(1)), 1, 1), Precision.YEAR, text.strip())
-    return None
+    # Taiwan's pages and spreadsheets count years from 1912: 發布日期：107-12-22 is 2018.
+    return minguo_date(folded)
 
 
 def detect_date(

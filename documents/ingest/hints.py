@@ -19,6 +19,7 @@ class PageHints:
     title: str = ""
     subtitle: str = ""
     published: str = ""  # 发布日期 / PubDate, as written
+    updated: str = ""  # 更新日期: the page's last change, a publication date only failing any other
     written: str = ""  # 成文日期, as written
     source: str = ""  # 来源 / ContentSource: the outlet or site
     issuer: str = ""  # 发文机关

@@ -174,6 +174,10 @@ def detect_metadata(
     if published.precision == Precision.UNKNOWN and written.value is not None:
         published = written
         notes.flag("published", f"网页没有发布日期，取成文日期（{written.text}），请核对。")
+    updated = given_date(hints.updated, [])
+    if published.precision == Precision.UNKNOWN and updated is not None:
+        published = updated
+        notes.flag("published", f"网页没有发布日期，取更新日期（{updated.text}），请核对。")
     _flag_published(published, notes)
     if sum(len(p) for p in body) < _SHORT_TEXT:
         notes.warn("正文很短，可能不完整。")

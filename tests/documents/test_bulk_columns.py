@@ -59,6 +59,10 @@ def test_ambiguous_or_unknown_regions_are_not_guessed(written):
         ("2024-05", date(2024, 5, 1), Precision.MONTH),
         ("2024", date(2024, 1, 1), Precision.YEAR),
         ("2024年", date(2024, 1, 1), Precision.YEAR),
+        # Taiwan's columns and pages count years from 1912 (民國).
+        ("113/5/6", date(2024, 5, 6), Precision.DAY),
+        ("107-12-22 點閱次數:91506", date(2018, 12, 22), Precision.DAY),
+        ("中華民國113年5月6日", date(2024, 5, 6), Precision.DAY),
     ],
 )
 def test_date_columns_keep_their_precision(written, value, precision):
@@ -66,7 +70,9 @@ def test_date_columns_keep_their_precision(written, value, precision):
     assert found is not None and (found.value, found.precision) == (value, precision)
 
 
-@pytest.mark.parametrize("written", ["not a date", "2024-13-40", "五月", "12345"])
+@pytest.mark.parametrize(
+    "written", ["not a date", "2024-13-40", "五月", "12345", "113/13/40", "999/5/6"]
+)
 def test_unreadable_dates_are_none(written):
     assert parse_date(written) is None
 

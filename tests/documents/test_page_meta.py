@@ -9,11 +9,15 @@ that states nothing. Each is read in UTF-8 and in GBK.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from documents.choices import Precision
 from documents.ingest.formats import extract_text
 from documents.ingest.formats.page_meta import choose_title, strip_meta_lines
 from documents.ingest.hints import NO_HINTS
+from documents.services import parse_upload
 
 GOV_TITLE = "国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见"
 BODY = (
@@ -244,3 +248,42 @@ def test_extractor_kept_index_rows_are_stripped_but_content_tables_are_not():
     assert "来源" not in kept
     assert kept.startswith("关于某某的通知")
     assert "| 发布日期 | 文号 | 标题 |" in kept
+
+
+TAINAN_LEAD = (
+    "台南縣市合併8週年，市府今（22）日於永華市政中心舉行感恩與祝福茶會，台南市長李孟諺以"
+    "「看見未來 大步向前」為題，向全體市民報告過去八年來各項政策的推動及執行成果，感謝市民、"
+    "市府團隊，以及議會的支持。"
+)
+
+
+def tainan_page(info: str) -> bytes:
+    """A Taiwan city government's news page (臺南市政府全球資訊網's layout): the date and a
+    view counter on one info line under the heading, the date in the Republic's era or not."""
+    return f"""<!DOCTYPE html><html lang="zh-Hant"><head><meta charset="utf-8">
+    <title>台南縣市合併8周年：感謝市民全力支持 讓台南大步向前_臺南市政府全球資訊網</title></head>
+    <body><div class="crumb">首頁 ＞ 市政新聞</div><div class="article">
+    <h1>台南縣市合併8周年：感謝市民全力支持 讓台南大步向前</h1>
+    <div class="info">{info}</div>
+    <p>（新聞及國際關係處發布）</p><p>{TAINAN_LEAD}</p>
+    <p>李市長表示，縣市合併之初，台南縣市加總的預算規模與人口結構都面臨整合的挑戰，八年來市府團隊逐步完成各項建設。</p>
+    </div></body></html>""".encode()
+
+
+def test_a_republic_era_date_beside_a_view_counter_is_the_publication_date():
+    result = extract_text(tainan_page("發布日期:107-12-22 點閱次數:91506"), "page.html")
+    assert result.hints.published == "107-12-22"  # the counter is a label of its own
+    assert "點閱次數" not in result.text
+    upload = parse_upload(tainan_page("發布日期:107-12-22 點閱次數:91506"), "page.html")
+    published = upload.parsed.metadata.published
+    assert (published.value, published.precision) == (date(2018, 12, 22), Precision.DAY)
+    assert not any("日期列" in w for w in upload.warnings)
+
+
+def test_an_update_date_dates_a_page_only_when_nothing_else_does():
+    upload = parse_upload(tainan_page("更新日期：2018/12/25"), "page.html")
+    assert upload.parsed.metadata.published.value == date(2018, 12, 25)
+    assert any("取更新日期" in w for w in upload.warnings)  # flagged for the editor to check
+    both = parse_upload(tainan_page("發布日期：2018/12/22 更新日期：2018/12/25"), "page.html")
+    assert both.parsed.metadata.published.value == date(2018, 12, 22)
+    assert not any("取更新日期" in w for w in both.warnings)

@@ -51,6 +51,7 @@ LABELS: dict[str, str] = {
     **_labels("标题 文件名称 名称 文件标题", "title"),
     **_labels("发文字号 文号 发文文号 文件编号 发文号", "doc_number"),
     **_labels("发布日期 公开日期 发布时间 公布日期 发表时间", "published"),
+    **_labels("更新日期 更新时间 最后更新 最后更新日期", "updated"),
     **_labels("有效性 时效性 效力状态 效力 时效 有效状态", "validity"),
     **_labels("信息来源 来源 文章来源 稿件来源 消息来源 资讯来源 资料来源", "source"),
     **_labels("作者 撰稿", "author"),
@@ -58,7 +59,9 @@ LABELS: dict[str, str] = {
     **_labels("体裁分类 信息类别 所属栏目 栏目 文种", "category"),
     **_labels(
         "主题词 关键词 关键字 公开方式 公开范围 公开形式 组配分类 实施日期 施行日期 废止日期 "
-        "失效日期 统一编号 登记号 公开主体 浏览次数 点击数 阅读次数 访问次数 字号 字体",
+        "失效日期 统一编号 登记号 公开主体 浏览次数 点击数 阅读次数 访问次数 字号 字体 "
+        # Page counters, as mainland and Taiwan sites label them (點閱次數, 瀏覽人次).
+        "点击量 阅读量 浏览量 访问量 点阅次数 点阅数 浏览人次 访问人次 人气",
         "",
     ),
 }
