@@ -18,7 +18,7 @@ import math
 import threading
 from collections.abc import Iterable
 from itertools import accumulate
-from operator import itemgetter
+from operator import add, and_, itemgetter, or_, truediv
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -204,11 +204,11 @@ def _match_leaf(
     docs, scores = _scores(docs, texts, plan, idf, average)
     if not docs:
         return []
-    hits = [False] * len(docs)
+    hits: list[bool] = [False] * len(docs)
     if plan.headings:
         headings = data.texts(reader, "heading").pick_raw(docs)
         for check in plan.headings:
-            hits = [h or n > 0 for h, n in zip(hits, check.counts_raw(headings), strict=True)]
+            hits = list(map(or_, hits, map(bool, check.counts_raw(headings))))
     pick = _picker(docs)
     columns = [pick(data.values(reader, name)) for name in MATCH_COLUMNS]
     section, release, province, region, year, kind, day, order, issuer, validity = columns
@@ -265,28 +265,31 @@ def _scores(
         return [], []
     chosen = texts.pick_raw(docs)
     base, per_char = K1 * (1 - B), K1 * B / average
-    norms = [base + per_char * n for n in _picker(docs)(texts.lengths)]
+    # Element-wise arithmetic as C-level maps over bound float methods: no Python frame per
+    # candidate (thousands on a broad search).
+    norms = list(map(base.__add__, map(per_char.__mul__, _picker(docs)(texts.lengths))))
     if len(plan.groups) == 1 and len(plan.groups[0]) == 1:  # one phrase: the common query
         (check,) = plan.groups[0]
         weight = idf[check] * (K1 + 1)
-        found = [
-            (d, weight * n / (n + norm))
-            for d, n, norm in zip(docs, check.counts_raw(chosen), norms, strict=True)
-            if n
-        ]
-        return [d for d, _score in found], [score for _d, score in found]
+        counts = check.counts_raw(chosen)
+        if not all(counts):  # candidates without the phrase (those of a longer phrase)
+            kept = [i for i, n in enumerate(counts) if n]
+            docs, counts, norms = (
+                [docs[i] for i in kept],
+                [counts[i] for i in kept],
+                [norms[i] for i in kept],
+            )
+        return docs, _bm25(weight, counts, norms)
     scores = [0.0] * len(docs)
     keep = [True] * len(docs)
     for group in plan.groups:
         matched = [False] * len(docs)
         for check in group:
-            weight = idf[check] * (K1 + 1)
             counts = check.counts_raw(chosen)
-            for i, n in enumerate(counts):
-                if n:
-                    matched[i] = True
-                    scores[i] += weight * n / (n + norms[i])
-        keep = [k and m for k, m in zip(keep, matched, strict=True)]
+            # A document without the phrase adds 0.0: the same sum as skipping it.
+            scores = list(map(add, scores, _bm25(idf[check] * (K1 + 1), counts, norms)))
+            matched = list(map(or_, matched, map(bool, counts)))
+        keep = list(map(and_, keep, matched))
     if plan.same_sentence:
         keep = [
             k and in_one_sentence(t.decode("utf-8"), plan.groups)
@@ -294,6 +297,11 @@ def _scores(
         ]
     kept = [i for i, k in enumerate(keep) if k]
     return [docs[i] for i in kept], [scores[i] for i in kept]
+
+
+def _bm25(weight: float, counts: list[int], norms: list[float]) -> list[float]:
+    """``weight · n / (n + norm)`` for each document, as C-level maps."""
+    return list(map(truediv, map(weight.__mul__, counts), map(add, counts, norms)))
 
 
 def _phrase_candidates(
