@@ -347,8 +347,11 @@ class _Doc:
             post in ("以上", "以下")
             and _is_han(f[qual_end : qual_end + 1])
             and unit.kind != PERCENT  # 80%以上产业链项目: a share of them, a statement
+            and not (post == "以下" and f[max(0, start - 2) : start] == "以上")
         ):
-            return None  # 5亿元以上项目, 3岁以下婴幼儿: a size class, not a statement
+            # 5亿元以上项目, 3岁以下婴幼儿: a size class, not a statement. The upper bound of a
+            # stated range is one (处1000元以上5000元以下的罚款: the fine is from 1000 to 5000).
+            return None
         return _Draft(
             value=value,
             unit=canonical,

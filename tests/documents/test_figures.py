@@ -239,6 +239,17 @@ def test_bounds_written_before_the_number():
     assert [f.qualifier for f in extract_figures("全年节约30%,签约约50个")] == ["", "约"]
 
 
+def test_both_bounds_of_a_stated_range_are_figures_but_a_size_class_is_not():
+    # A regulation's fine (LawRefBook, 职业介绍 rules): from 1000 to 5000 yuan.
+    fine = (
+        "（三）招聘单位在招聘活动中向求职应聘人员收费的，予以警告，责令退还违法收取的费用，"
+        "无法退还的予以没收，情节严重的，可以处以1000元以上5000元以下的罚款；"
+    )
+    found = [(f.value, f.unit, f.qualifier) for f in extract_figures(fine)]
+    assert found == [(Decimal(1000), "元", "以上"), (Decimal(5000), "元", "以下")]
+    assert list(extract_figures("对3岁以下婴幼儿照护机构给予补贴")) == []
+
+
 def test_change_from_53_to_37_items():
     figures = _seed_figures("004")
     fragment = "由53项精简至37项"
