@@ -19,6 +19,8 @@ from search.core.analysis import normalise_with_offsets, phrase_pattern, valid_u
 from search.core.query import Phrase
 
 SNIPPET_CHARS = 160
+#: Characters a snippet's search normalises at a time (``first_spans``).
+SNIPPET_SCAN = 4000
 
 
 def find_spans(text: str, phrases: Iterable[Phrase]) -> list[tuple[int, int]]:
@@ -34,6 +36,49 @@ def find_spans(text: str, phrases: Iterable[Phrase]) -> list[tuple[int, int]]:
             if match.end() > match.start():
                 spans.append((where[match.start()], where[match.end() - 1] + 1))
     return merge_spans(spans)
+
+
+def first_spans(
+    text: str, phrases: Iterable[Phrase], chunk: int = SNIPPET_SCAN
+) -> list[tuple[int, int]]:
+    """``find_spans`` over as much of ``text`` as it takes for every phrase to occur once.
+
+    A snippet shows one window; on a section of 50,000 characters, normalising all of it to
+    find every hit cost more than the rest of a search. The text is read a chunk at a time,
+    each cut just after a line break (no normalisation step crosses one: whitespace runs end
+    there, words do not run over it), until each phrase has a hit or the text ends.
+    """
+    phrases = [p for p in phrases if p.units]
+    if len(text) <= chunk or not phrases:
+        return find_spans(text, phrases)
+    spans: list[tuple[int, int]] = []
+    missing = {p.units for p in phrases}
+    start = 0
+    while start < len(text) and missing:
+        end = _cut_after_line_break(text, start + chunk)
+        piece = text[start:end]
+        norm, where = normalise_with_offsets(piece)
+        for phrase in phrases:
+            for match in phrase_pattern(list(phrase.units)).finditer(norm):
+                if match.end() > match.start():
+                    spans.append((start + where[match.start()], start + where[match.end() - 1] + 1))
+                    missing.discard(phrase.units)
+        start = end
+    return merge_spans(spans)
+
+
+def _cut_after_line_break(text: str, at: int) -> int:
+    """The first place at or after ``at`` that follows a line break and precedes a non-space
+    character (or the end of the text)."""
+    while at < len(text):
+        found = text.find("\n", at - 1)
+        if found < 0:
+            return len(text)
+        at = found + 1
+        if at < len(text) and not text[at].isspace():
+            return at
+        at += 1
+    return len(text)
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -85,7 +130,7 @@ def snippet(
     """A window of ``text`` around its densest cluster of hits, hits marked and whole, ends
     elided."""
     if spans is None:
-        spans = find_spans(text, phrases)
+        spans = first_spans(text, phrases)
     if len(text) <= width:
         return mark_safe(render(text, spans, script))  # noqa: S308 - escaped
     start = _best_window(spans, width, len(text))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from documents.script import Script
-from search.core.highlight import SNIPPET_CHARS, find_spans, highlight, snippet
+from search.core.highlight import SNIPPET_CHARS, find_spans, first_spans, highlight, snippet
 from search.core.query import parse_query
 
 
@@ -125,4 +128,35 @@ def test_marks_survive_script_conversion():
     )
     assert str(highlight("优化营商环境", phrases("營商環境"), Script.TRADITIONAL)) == (
         "優化<mark>營商環境</mark>"
+    )
+
+
+def national_reports() -> list[str]:
+    path = Path(settings.BASE_DIR) / "fixtures/corpora/national-government-work-reports.jsonl"
+    return [json.loads(line)["content"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("query", ["营商环境", "乡村振兴 农民 收入", "人民 GDP", "不存在的词语"])
+def test_a_long_sections_snippet_reads_only_until_each_phrase_has_a_hit(query):
+    """Every span found is a real hit, the first hit of each phrase is among them, and the
+    window is the one the whole text's hits give when they lie in what was read."""
+    long_reports = [text for text in national_reports() if len(text) > 10_000]
+    assert len(long_reports) > 40
+    for text in long_reports[::8]:
+        found = phrases(query)
+        every = find_spans(text, found)
+        first = first_spans(text, found, chunk=3000)
+        assert set(first) <= set(every)
+        for phrase in found:
+            alone = find_spans(text, [phrase])
+            if alone:
+                assert any(s <= alone[0][0] and alone[0][1] <= e for s, e in first)
+        read_to = max((e for _s, e in first), default=0)
+        assert first == [span for span in every if span[1] <= read_to]
+
+
+def test_short_texts_are_searched_whole():
+    text = "全省優化營商環境。\n" * 50
+    assert first_spans(text, phrases("营商环境"), chunk=4000) == find_spans(
+        text, phrases("营商环境")
     )
