@@ -81,8 +81,8 @@ def post_worker_init(worker) -> None:
 
     took = warm_up()
     # The index's columns just loaded live as long as the worker: out of the collector's
-    # reach, a full collection no longer walks them. Left in, one took 50–100 ms on the 1x
-    # benchmark index and landed in whichever search happened to trigger it (API p95 varied
-    # 31–43 ms between identical runs while Xapian's stayed at 24).
+    # reach, a full collection no longer walks them. In a process holding the 1x benchmark
+    # index (300,000 tracked objects) a full collection took 90-100 ms, added to whichever
+    # search happened to trigger it.
     gc.freeze()
     worker.log.info("worker %s: search warm in %.2f s", worker.pid, took)
