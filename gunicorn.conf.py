@@ -73,7 +73,8 @@ def post_worker_init(worker) -> None:
     """Warm the search engine in each worker before it accepts its first request.
 
     gunicorn calls this after the worker has loaded the application and before it serves, so
-    the first reader's search does not pay for loading the index's columns and dictionaries.
+    the first reader's search does not pay for loading the index's columns and dictionaries,
+    nor for what the first search builds (``search.core.warmup.warm_search``).
     """
     import gc
 

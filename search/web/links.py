@@ -21,8 +21,12 @@ def params_of(query: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
 def search_url(params: Mapping[str, Sequence[str]], view: str = "search:page") -> str:
     """The URL of ``view`` with ``params``; empty values are left out."""
     pairs = [(k, v) for k, values in params.items() for v in values if v != ""]
-    path = _view_path(view, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return path + (f"?{urlencode(pairs)}" if pairs else "")
+    return _path_of(view) + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+def _path_of(view: str) -> str:
+    """The path of ``view`` under the current script prefix and URL configuration."""
+    return _view_path(view, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @lru_cache(maxsize=256)
@@ -75,7 +79,7 @@ class FilterLinks:
     """
 
     def __init__(self, params: Mapping[str, Sequence[str]], view: str = "search:page") -> None:
-        self._path = _view_path(view, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        self._path = _path_of(view)
         self._values = {k: list(v) for k, v in params.items() if k != "page"}
         self._encoded = {
             key: [_pair(key, v) for v in values if v != ""] for key, values in self._values.items()

@@ -151,3 +151,34 @@ def test_warm_up_loads_the_columns_before_the_first_search(seeds):
     assert loaded, "the segments' columns are loaded"
     assert all(data.text_chars.get("text") is not None for data in loaded)
     assert connections["default"].get_backend().searcher() is not None
+
+
+@pytest.mark.django_db
+def test_warm_up_answers_one_search_so_the_first_reader_does_not_build_its_caches(seeds):
+    from search.core import region_cache
+    from search.core.warmup import WARM_QUERY, warm_up
+    from tests.search.scan import forget_searchers
+
+    forget_searchers()
+    region_cache.forget_regions()
+    warm_up()
+    seed_regions = {release.region.code for release in seeds.values() if WARM_QUERY in release.text}
+    assert seed_regions, "the warm-up word is in the seed releases"
+    assert seed_regions <= set(region_cache._regions), "facet regions were looked up once"
+
+
+@pytest.mark.django_db
+def test_a_warm_up_whose_search_fails_is_logged_and_the_worker_still_starts(
+    seeds, monkeypatch, caplog
+):
+    from django.db import OperationalError
+
+    from search.core import warmup
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(warmup, "search_sections", broken)
+    with caplog.at_level("WARNING", logger="search.core.warmup"):
+        assert warmup.warm_up() >= 0
+    assert "search warm-up skipped: database is locked" in caplog.text
