@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 
@@ -87,8 +87,8 @@ _CANDIDATE = re.compile(
     rf"(?P<pct>百分之|千分之)(?P<pctnum>[{_CN}]+)"
     # 突破万亿元, 近百人次, 上千家: a round magnitude after a word of approximation
     rf"|(?P<bare>(?:{_BARE_LOOKBEHIND})(?:万亿|千亿|百亿|亿|百|千)(?![\d万亿千百]))"
-    # 1万5千颗, 2亿3000万元: a number written in pieces, read as one
-    r"|(?P<pieces>(?<![\d.,·])\d{1,4}(?:万\d{1,4}千|亿\d{1,4}万)(?!\d))"
+    # 1万5千颗, 2亿3000万元, 2万5,000元: a number written in pieces, read as one
+    r"|(?P<pieces>(?<![\d.,·])\d{1,4}(?:万\d{1,4}千|亿\d{1,4}万|万(?:\d,\d{3}|\d{4}))(?![\d,]))"
     r"|(?P<ar>(?<![\d.·])(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:[.·]\d+)?)"  # 19·5％ in old reports
     rf"|(?P<cn>[{_CN}]+)"
     r"|(?P<half>半)"
@@ -104,6 +104,12 @@ _BAD_BEFORE = frozenset("第每-−+×*/#_@=〕]】")  # ordinals, rates, codes,
 _ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]+(?:[、,][\d一二三四五六七八九十]+)*[、,]$")
 _BAD_AFTER = frozenset("级級/半")  # 百万吨级, 元/吨, 十三斤半
 _RANGE_MARKS = frozenset("-—–~～至到")
+#: The qualifier of either end of a range (3-5个工作日): listed, never charted alone.
+RANGE = "区间"
+_AR_DIGITS = frozenset("0123456789.,")
+#: Before the first of two values joined by 至 / 到, a change rather than a range.
+_FROM_MARKS = frozenset("由从自")
+_CN_DIGITS = frozenset(_CN)
 _BOUNDARY = frozenset(",，.;:!?、。)”’」』 \t\r\n")
 _DONE_AFTER = _words("以内 之内 办结 办理 办完 完成 内 即 可")
 _DAY_DONE_AFTER = _words("以内 之内 内 办结 办完 完成 即办")
@@ -209,6 +215,10 @@ class _Draft:
     period: str = ""
     before: str = ""
     after: str = ""
+    #: The lower end of a range whose number has no unit of its own (the 3 of 3-5个工作日):
+    #: its span, and whether this draft is that end (read as its upper end is).
+    range_low: tuple[int, int] | None = None
+    is_range_low: bool = False
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -221,7 +231,13 @@ def extract_figures(text: str) -> list[Figure]:
     if not text:
         return []
     doc = _Doc(text)
-    drafts = [d for m in _CANDIDATE.finditer(doc.f) if (d := doc.candidate(m)) is not None]
+    drafts = []
+    for m in _CANDIDATE.finditer(doc.f):
+        d = doc.candidate(m)
+        if d is not None:
+            if d.range_low is not None:
+                drafts.append(doc.range_low_end(d))
+            drafts.append(d)
     group: list[_Draft] = []
     for d in drafts:
         if group and group[0].sentence != d.sentence:
@@ -239,6 +255,9 @@ def extract_figures(text: str) -> list[Figure]:
             and _LIST_JOIN.fullmatch(doc.f[prev.qual_end : d.pre_start]) is not None
         )
         readings.append(doc.reading(d, readings[-1] if listed else None))
+    for i, d in enumerate(drafts):
+        if d.is_range_low:  # 3-5个工作日: the 3 measures what the 5 does
+            readings[i] = readings[i + 1]
     return [
         Figure(
             value=d.value,
@@ -256,7 +275,8 @@ def extract_figures(text: str) -> list[Figure]:
             before=d.before,
             after=d.after,
             measure=reading.measure,
-            certain=reading.certain,
+            # A range is not one value: its ends are listed with their sentence, not charted.
+            certain=reading.certain and RANGE not in d.qualifiers,
         )
         for d, reading in zip(drafts, readings, strict=True)
     ]
@@ -352,6 +372,9 @@ class _Doc:
             # 5亿元以上项目, 3岁以下婴幼儿: a size class, not a statement. The upper bound of a
             # stated range is one (处1000元以上5000元以下的罚款: the fine is from 1000 to 5000).
             return None
+        low = self._range_low(start, num_end, end)
+        changed_from = start > 0 and f[start - 1] in _FROM_MARKS  # 由53项至37项
+        in_range = low is not None or (self._range_high(end, f[num_end:end]) and not changed_from)
         return _Draft(
             value=value,
             unit=canonical,
@@ -360,8 +383,26 @@ class _Doc:
             end=end,
             pre_start=pre_start,
             qual_end=qual_end,
-            qualifiers=[q for q in (pre, _INNER.get(inner, ""), post) if q],
+            qualifiers=[
+                q for q in (pre, _INNER.get(inner, ""), post, RANGE if in_range else "") if q
+            ],
             sentence=self.sentence_of(start),
+            range_low=low if low is not None and low[1] == self._range_mark(start)[0] else None,
+        )
+
+    def range_low_end(self, upper: _Draft) -> _Draft:
+        """The unit-less lower end of ``upper``'s range (the 3 of 3-5个工作日), in its unit."""
+        start, end = upper.range_low or (0, 0)
+        return replace(
+            upper,
+            value=_plain_value(self.f[start:end]),
+            start=start,
+            end=end,
+            pre_start=start,
+            qual_end=end,
+            qualifiers=[RANGE],
+            range_low=None,
+            is_range_low=True,
         )
 
     def _fits(
@@ -369,17 +410,23 @@ class _Doc:
     ) -> bool:
         """The context checks: ordinals, glued letters, ranges, dates, set phrases."""
         f, start = self.f, m.start()
-        prev = f[start - 1] if start else ""
+        low = self._range_low(start, num_end, end)
+        # The upper end of a range (3-5个工作日) is read in the context of the whole range.
+        at = low[0] if low is not None else start
+        prev = f[at - 1] if at else ""
         nxt = f[end] if end < len(f) else ""
-        spaced_prev = f[start - 2] if prev == " " and start >= 2 else prev  # 第 3 项
+        spaced_prev = f[at - 2] if prev == " " and at >= 2 else prev  # 第 3 项
         if prev in _BAD_BEFORE or spaced_prev in _BAD_BEFORE or prev in _LATIN or nxt in _BAD_AFTER:
             return False  # 第1批, 每46小时, A1号, 〔2023〕15号, 百万吨级
         if nxt in _LATIN and unit.kind != COUNT:
             return False  # 5米K…: a code; a count may name a Latin noun (1剂BNT疫苗, 3个App)
         if prev in "、," and _ORDINAL_LIST.search(f, max(0, start - 12), start):
             return False  # 第1、2剂: the second of a list of ordinals
-        if nxt and (nxt in unit.blocked or (nxt == "-" and f[end + 1 : end + 2].isdigit())):
-            return False  # 5部门, 10项目
+        if nxt and (
+            nxt in unit.blocked
+            or (nxt == "-" and f[end + 1 : end + 2].isdigit() and not self._range_high(end))
+        ):
+            return False  # 5部门, 10项目, 3号-1 (5%-8%: a range)
         if prev in " 万亿千百" and start >= 2 and f[start - 2].isdigit():
             return False  # 1 8 5 8 亿美元, 1万6千户: a number written in pieces
         if (
@@ -392,8 +439,6 @@ class _Doc:
             return False  # 前3名 (a rank), 几十个, 数十万人
         if prev == "新" and unit.canonical == "条":
             return False  # 新36条: a policy's nickname
-        if self._is_range(start, num_end, end):
-            return False
         if unit.date_like and not self._day_duration(start, end):
             return False
         if unit.year_like and not self._year_duration(m, start, end):
@@ -401,7 +446,9 @@ class _Doc:
         if chinese and written < 2:
             if unit.kind == COUNT and self._totals_a_list(start):
                 return True  # 政策供给、行政审批、用地保障等三个环节
-            if unit.kind != DURATION or prev in _SINGLE_BAD_BEFORE:
+            # 接获通报后七日内: a limit counted from an event, not 此后三天
+            deadline = prev == "后" and f.startswith(("内", "以内", "之内"), end)
+            if unit.kind != DURATION or (prev in _SINGLE_BAD_BEFORE and not deadline):
                 return False  # 一件事, 一次办, 两个维护, 每一天, 一个半小时
             if (
                 nxt
@@ -433,22 +480,59 @@ class _Doc:
             items = sum(clause.count(mark) for mark in _CLOSERS)
         return items == count
 
-    def _is_range(self, start: int, num_end: int, end: int) -> bool:
-        """3-5个工作日, 3至5天, 5%-8%: neither end of a range is a figure on its own."""
+    def _range_mark(self, start: int) -> tuple[int, int]:
+        """Where the range mark right before ``start`` is (3-5, 3 至 5), else (-1, -1)."""
         f = self.f
+        at = start
+        while at and f[at - 1] == " ":
+            at -= 1
+        if at and f[at - 1] in _RANGE_MARKS:
+            mark = at - 1
+            while mark and f[mark - 1] == " ":
+                mark -= 1
+            return mark, at
+        return -1, -1
+
+    def _range_low(self, start: int, num_end: int, end: int) -> tuple[int, int] | None:
+        """The span of the lower end's number when this figure ends a range (the 3 of
+        3-5个工作日; the 6 of 6个月至12个月, its unit written twice), else ``None``."""
+        f = self.f
+        mark, _ = self._range_mark(start)
+        if mark < 0:
+            return None
+        low_end = mark
         tail = f[num_end:end]
-        left = f[max(0, start - 12) : start].rstrip()
-        if left and left[-1] in _RANGE_MARKS:
-            before = left[:-1].rstrip()
-            if tail and before.endswith(tail):
-                before = before[: -len(tail)]
-            if before and (before[-1].isdigit() or before[-1] in _CN or before[-1] == "%"):
-                return True
-        right = f[end : end + 3].lstrip()
-        if right and right[0] in _RANGE_MARKS:
-            after = right[1:].lstrip()
-            return bool(after) and (after[0].isdigit() or after[0] in _CN)
-        return False
+        if tail and f[max(0, low_end - len(tail)) : low_end] == tail:
+            low_end -= len(tail)
+        low_start = low_end
+        digits = _CN_DIGITS if low_end and f[low_end - 1] in _CN else _AR_DIGITS
+        while low_start and f[low_start - 1] in digits:
+            low_start -= 1
+        while low_start < low_end and not (f[low_start].isdigit() or f[low_start] in _CN):
+            low_start += 1  # ,5 → 5
+        if low_start == low_end or (low_start and f[low_start - 1] in _FROM_MARKS):
+            return None  # 由53项至37项, 从5天到3天: a change from one value to another
+        if _plain_value(f[low_start:low_end]) is None:
+            return None
+        return low_start, low_end
+
+    def _range_high(self, end: int, tail: str = "") -> bool:
+        """A range's upper end, in this figure's unit (``tail``) when given, follows this
+        figure (6个月至12个月, 5%-8%)."""
+        f = self.f
+        at = end
+        while at < len(f) and f[at] == " ":
+            at += 1
+        if at >= len(f) or f[at] not in _RANGE_MARKS:
+            return False
+        at += 1
+        while at < len(f) and f[at] == " ":
+            at += 1
+        digits = _CN_DIGITS if at < len(f) and f[at] in _CN else _AR_DIGITS
+        number_end = at
+        while number_end < len(f) and f[number_end] in digits:
+            number_end += 1
+        return number_end > at and f.startswith(tail, number_end)
 
     def _day_duration(self, start: int, end: int) -> bool:
         """日 counts as days only in 3日内 / 一日办结 shapes, never after a month (6月19日)."""
@@ -538,6 +622,16 @@ def _counted_noun(text: str, d: _Draft, reading: Reading) -> str:
     return _strip_ends(text[d.end : d.end + reading.noun], text[d.end : d.end + reading.noun])[0]
 
 
+def _plain_value(written: str) -> Decimal | None:
+    """A number written alone (3, 1.5, 5,000, 三十), as the lower end of a range."""
+    if written[:1].isdigit():
+        try:
+            return Decimal(written.replace(",", ""))
+        except ArithmeticError:
+            return None
+    return parse_chinese_number(written)
+
+
 def _number_value(m: re.Match[str], number: str) -> Decimal | None:
     """The number as written, or ``None`` for codes, years and vague numerals."""
     if m.group("ar") is not None:
@@ -554,10 +648,12 @@ def _number_value(m: re.Match[str], number: str) -> Decimal | None:
 
 
 def _pieces_value(written: str) -> tuple[Decimal, str]:
-    """1万5千 → (1.5, 万), 2亿3000万 → (2.3, 亿): the number in its leading magnitude."""
-    high, big, rest = re.fullmatch(r"(\d+)([万亿])(\d+)[千万]", written).groups()
+    """1万5千 → (1.5, 万), 2亿3000万 → (2.3, 亿), 2万5,000 → (2.5, 万): the number in its
+    leading magnitude."""
+    high, big, rest, small = re.fullmatch(r"(\d+)([万亿])([\d,]+)([千万]?)", written).groups()
+    rest = rest.replace(",", "")
     if big == "万":
-        return Decimal(high) + Decimal(rest) / 10, "万"
+        return Decimal(high) + Decimal(rest) / (10 if small else 10**4), "万"
     return Decimal(high) + Decimal(rest) / 10**4, "亿"
 
 
@@ -659,6 +755,8 @@ def _post_qualifier(f: str, end: int, unit: Unit) -> tuple[str, int]:
     """以上 / 以内 / 左右 … right after the unit; 以下 and 内 after a duration mean 以内."""
     word = f[end : end + 2]
     duration = unit.kind == DURATION
+    if f[end : end + 1] in ("及", "或") and f[end + 1 : end + 3] in ("以上", "以下"):
+        return _POST_QUALIFIERS[f[end + 1 : end + 3]], end + 3  # 3家及以上, 5人或以下
     if word in _POST_QUALIFIERS:
         return ("以内" if duration and word == "以下" else _POST_QUALIFIERS[word]), end + 2
     if duration and word.startswith("内"):

@@ -66,7 +66,8 @@ KEY_MEASURES = ("time_limit", "steps", "materials", "visits", "cost", "items")
 # --- what a figure measures -----------------------------------------------------------------------
 
 _BUSINESS_WORDS = (
-    r"企业|市场主体|经营主体|个体工商户|个体户|商户|公司|纳税人|银行|金融机构|小微|民营|外资|外商"
+    r"企业|市场主体|经营主体|个体工商户|个体户|商户|公司|营利事业|纳税人|银行|金融机构|小微|民营|外资|"
+    r"外商"
 )
 # The noun a count counts, written right after the figure (3个环节, 12份材料, 1899户企业).
 _COUNTED = (
@@ -114,6 +115,11 @@ _CHANGE_AFTER = re.compile(r"^(?:以上|左右|多)?(?:的)?(?:增长|增速|增
 _HOUSEHOLDS = re.compile(r"^(?:农户|农民|居民|家庭|贫困|脱贫|困难|群众|职工|人)")
 #: Right after a duration: a limit the work is done within.
 _WITHIN = ("以内", "之内", "内办", "内完", "办结", "即可", "即办")
+#: A deadline in days or hours for an office's act (七日内通报, 六十日内将处理情况回复) is how
+#: long the work may take; 近7日内新增 or 30天内无理由退货 is not, nor is 3年内调整到位 (a
+#: programme's length, not a procedure's).
+_DEADLINE_UNITS = frozenset(("日", "天", "个工作日", "工作日", "小时", "个小时", "分钟"))
+_DEADLINE_ACTS = re.compile(r"通报|报送|上报|作出|告知|送达|答复|回复|处理|核发|公布|反馈")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,16 @@ def measure_of(
     if kind == DURATION:
         if _OTHER_DURATION.search(before[-8:] + after[:6]):
             return Reading("duration", True)
-        if _TIME_LIMIT.search(context) or _TIME_LIMIT.search(after[:6]) or after[:2] in _WITHIN:
+        if (
+            _TIME_LIMIT.search(context)
+            or _TIME_LIMIT.search(after[:6])
+            or after[:2] in _WITHIN
+            or (
+                after[:1] == "内"
+                and unit in _DEADLINE_UNITS
+                and _DEADLINE_ACTS.search(re.split(r"[。；;]", after[:14])[0]) is not None
+            )
+        ):
             return Reading("time_limit", True)
         return Reading("duration", False)
     if kind == MONEY:

@@ -415,9 +415,9 @@ def test_periods_in_national_reports():
         "6月19日 市人大常委会举行新闻发布会",
         "截至9月3日",
         "1-11月累计",
-        "办理时限为3-5个工作日",
-        "审批时间3至5天",
-        "增长5%-8%",
+        "第1-3批",
+        "2019-2020年",
+        "6月3日至5日",
         "推动企业开办实现“一套手续、一个地点、一个工作日”",
         "改革“三项服务”:",
         "深化“一件事一次办”改革",
@@ -444,6 +444,7 @@ def test_periods_in_national_reports():
         "「2019臺南心時代跨年晚會」",  # 臺南 is a city, not 台 as a counting word
         "认真落实鼓励引导民间投资新36条,",  # a policy's nickname
         "第 3 项",
+        "入围生产企业在3家及以上的，采取招标采购的方式；",  # a condition: a class, not a count
     ],
 )
 def test_never_a_figure(sentence):
@@ -451,10 +452,40 @@ def test_never_a_figure(sentence):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "ends"),
+    [
+        ("办理时限为3-5个工作日", [("3", "3", "个工作日"), ("5个工作日", "5", "个工作日")]),
+        ("审批时间3至5天", [("3", "3", "天"), ("5天", "5", "天")]),
+        ("增长5%-8%", [("5%", "5", "%"), ("8%", "8", "%")]),
+        # gov.cn, 专利代理条例: the unit written at both ends
+        (
+            "由国务院专利行政部门责令停止承办新的专利代理业务6个月至12个月，直至吊销",
+            [("6个月", "6", "个月"), ("12个月", "12", "个月")],
+        ),
+        # gov.cn, 药品集中采购: the lower end in the upper end's unit
+        ("可渐进调整支付标准，在2—3年内调整到位", [("2", "2", "年"), ("3年", "3", "年")]),
+    ],
+)
+def test_both_ends_of_a_range_are_listed_but_never_charted(sentence, ends):
+    figures = extract_figures(sentence)
+    assert [(f.text, str(f.value), f.unit) for f in figures] == ends
+    assert all("区间" in f.qualifier.split() and not f.certain for f in figures)
+    assert len({f.measure for f in figures}) == 1, "both ends measure the same thing"
+
+
+def test_a_change_from_one_value_to_another_is_not_a_range():
+    old, new = extract_figures("审批事项由53项至37项")
+    assert (old.after, new.before) == ("37项", "53项")
+    assert "区间" not in old.qualifier + new.qualifier
+
+
+@pytest.mark.parametrize(
     ("sentence", "text", "value", "unit", "qualifier"),
     [
         # a number written in pieces (Taiwanese press: 1萬5千), read as one
         ("昨(22)日北區開基玉皇宮有捐贈１萬5千顆", "１萬5千顆", "1.5", "万颗", ""),
+        # the gazette's fines: 2萬5,000元 is 25,000 yuan
+        ("處新臺幣5,000元以上2萬5,000元以下罰鍰", "2萬5,000元", "2.5", "万元", "以下"),
         # a round magnitude after a word of approximation
         ("各类支持创新的税收优惠政策年度规模已超过万亿元。", "万亿元", "1", "万亿元", "超过"),
         ("交通局於春節連假期期間也派駐近百人次於大台南智慧交通中心", "百人次", "100", "人次", "近"),

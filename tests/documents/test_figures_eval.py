@@ -101,3 +101,29 @@ def test_the_command_refuses_a_broken_file(tmp_path):
     bad.write_text('{"id": "x"}\n')
     with pytest.raises(CommandError, match="not a labelled sentence"):
         call_command("figures_eval", "--labels", str(bad), stdout=StringIO())
+
+
+def test_the_dev_sample_of_a_test_only_source_reads_other_documents(tmp_path, monkeypatch):
+    from quality.figures import sample as sampling
+
+    monkeypatch.setattr(sampling, "REAL_SAMPLE", {"govcn": (4, 1), "tainan": (2, 1)})
+    monkeypatch.setattr(sampling, "REAL_DEV_SAMPLE", {"govcn": (3, 1)})
+    truth = tmp_path / "truth.jsonl"
+    docs = [
+        {"id": f"govcn-{n}", "source": "govcn", "split": "test", "text": f"共有{n + 2}个部门参加。"}
+        for n in range(12)
+    ] + [
+        {"id": f"tainan-{n}", "source": "tainan", "split": "dev", "text": f"發{n + 5}萬元補助款。"}
+        for n in range(3)
+    ]
+    truth.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), "utf-8")
+    rows = sampling.real_sentences(truth)
+    test = [r for r in rows if r.source == "govcn" and r.split == "test"]
+    dev = [r for r in rows if r.source == "govcn" and r.split == "dev"]
+    assert (len(test), len(dev)) == (4, 3)
+    assert not {r.release for r in test} & {r.release for r in dev}
+    assert [r.split for r in rows if r.source == "tainan"] == ["dev", "dev"]
+    # The test sample is what it was without a dev sample: adding one reshuffles nothing.
+    monkeypatch.setattr(sampling, "REAL_DEV_SAMPLE", {})
+    alone = [r for r in sampling.real_sentences(truth) if r.split == "test"]
+    assert alone == test

@@ -136,6 +136,13 @@ def test_a_clause_with_its_own_figure_lends_no_head():
         ("选派1406名党员干部担任企业复工复产防疫联络员。", "1406名", "count"),
         ("提供24小时不打烊服务。", "24小时", "duration"),
         ("连续3年组织开展活动。", "3年", "duration"),
+        # a deadline for an office's act (a regulation; the gazette, Traditional)
+        ("应当在六十日内将处理情况回复投诉人。", "六十日", "time_limit"),
+        ("衛生署應於接獲通報後七日內，再以網路傳輸通報內政部；", "七日", "time_limit"),
+        # a day count before 内 that is not an office's act stays a length of time
+        ("消费者可在30天内无理由退货。", "30天", "duration"),
+        # 營利事業: Taiwan's word for businesses
+        ("公示送達名冊所列旨揭2家營利事業應為送達之處所不明", "2家", "entities"),
     ],
 )
 def test_measures_of_typical_sentences(sentence, written, measure):
