@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from documents.figures.extract import RANGE
 from documents.figures.measures import BY_CODE, Measure
 from documents.measure_charts import (
     GlanceRow,
@@ -49,6 +50,11 @@ class ReleaseOnTopic:
     release: Release
     sections: list[Section] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def listed_figures(self) -> list[Figure]:
+        """The figures as a list shows them: a range once (``merge_ranges``)."""
+        return merge_ranges(self.figures)
 
 
 @dataclass(slots=True)
@@ -183,7 +189,8 @@ def _columns_by_year(topic: Topic, region: Region) -> list[RegionColumn]:
 
 
 def figure_label(figure: Figure) -> str:
-    """The figure with its bound exactly as the sentence writes it (``30個工作日以內``, ``约50%``).
+    """The figure with its bound exactly as the sentence writes it (``30個工作日以內``, ``约50%``;
+    a range's upper end that ``merge_ranges`` kept: the whole range, ``3-5个工作日``).
 
     The bound is cut from the section's text around the figure, never rebuilt from the
     canonical qualifier, so what is shown is what the sentence says, in its own script.
@@ -191,11 +198,36 @@ def figure_label(figure: Figure) -> str:
     text = figure.section.text if figure.section_id else ""
     if not text or text[figure.start : figure.end] != figure.text:
         return figure.text
+    first = getattr(figure, "range_start", figure.start)
     after = fold(text[figure.end : figure.end + 3])
-    before = fold(text[max(0, figure.start - 3) : figure.start])
+    before = fold(text[max(0, first - 3) : first])
     end = figure.end + next((len(w) for w in _TRAILING if after.startswith(w)), 0)
-    start = figure.start - next((len(w) for w in _LEADING if before.endswith(w)), 0)
+    start = first - next((len(w) for w in _LEADING if before.endswith(w)), 0)
     return text[start:end]
+
+
+def merge_ranges(figures: list[Figure]) -> list[Figure]:
+    """``figures`` with each range shown once: its lower end dropped, its upper end labelled
+    with the whole range (``3-5个工作日``, not ``3`` and ``5个工作日``).
+
+    Both ends stay stored figures (the CSV and the labelled yardstick count each); a list
+    shows the range as the sentence writes it.
+    """
+    shown: list[Figure] = []
+    for figure in figures:
+        previous = shown[-1] if shown else None
+        if (
+            previous is not None
+            and RANGE in figure.qualifier.split()
+            and RANGE in previous.qualifier.split()
+            and previous.section_id == figure.section_id
+            and 0 <= figure.start - previous.end <= 3
+        ):
+            figure.range_start = previous.start
+            shown[-1] = figure
+        else:
+            shown.append(figure)
+    return shown
 
 
 def topic_sentences(section: Section, topic: Topic) -> list[list[tuple[str, bool]]]:

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from documents.comparison import merge_ranges
 from documents.gazetteer import Level
 from documents.models import Region, Release
 from documents.script import traditional_share
@@ -83,7 +84,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "release": release,
             "sections": sections,
-            "figures": figures,
+            "figures": merge_ranges(figures),
             "similar_min_chars": SIMILAR_MIN_CHARS,
             "toc": [s for s in sections if s.heading or s.kind == "question" or s.speaker_label],
             "ancestors": _ancestors(release.region) if release.region else [],

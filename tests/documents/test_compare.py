@@ -416,3 +416,20 @@ def test_api_search_lists_expansions(client, seeds):
     (expansion,) = data["expansions"]
     assert expansion["source"] == "放管服" and not expansion["filter"]
     assert "简政放权" in expansion["terms"]
+
+
+@pytest.mark.django_db
+def test_a_range_is_listed_once_as_the_sentence_writes_it(client):
+    from tests.documents.test_release_metadata_fields import new_text, parsed_with, store
+
+    release = store(parsed_with(new_text("工程建设项目竣工验收办理时限为3-5个工作日。")))
+    ends = [f for f in release.figures.all() if "区间" in f.qualifier.split()]
+    assert [(f.text, f.unit, f.certain) for f in ends] == [
+        ("3", "个工作日", False),
+        ("5个工作日", "个工作日", False),
+    ]
+    page = client.get(release.get_absolute_url()).content.decode()
+    listed = re.search(r'<details class="release-figures".*?</details>', page, re.S).group()
+    values = re.findall(r'<strong class="fig-value">([^<]*)</strong>', listed)
+    assert values.count("3-5个工作日") == 1
+    assert "3" not in values and "5个工作日" not in values
