@@ -65,3 +65,15 @@ def test_system_check_reports_a_broken_thesaurus(own_thesaurus):
     with pytest.raises(SystemCheckError) as error:
         call_command("check")
     assert "documents.E001" in str(error.value)
+
+
+def test_analysing_a_release_costs_the_same_queries_whatever_its_sections(
+    seeds, django_assert_max_num_queries
+):
+    from documents.section_analysis import analyse_release, sync_topics
+
+    topics = sync_topics()
+    report = seeds["000"]  # 金昌's press conference: dozens of sections
+    assert report.sections.count() > 30
+    with django_assert_max_num_queries(16):  # one per section before: 50 and more
+        analyse_release(report, topics)

@@ -24,6 +24,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.writing import IndexingError, SegmentWriter
 
+from search.engines.whoosh.pool import TermPool
 from search.engines.whoosh.terms import CompactTermInfo, CompactTermsReader
 
 
@@ -61,6 +62,7 @@ class _StreamedMerges:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._merged: list[tuple[SegmentReader, int, dict[int, int] | None]] = []
         super().__init__(*args, **kwargs)
+        self.pool = term_pool(self, kwargs.get("limitmb", 128))
 
     def add_reader(self, reader: Any) -> None:
         if not isinstance(reader, SegmentReader):
@@ -269,6 +271,19 @@ class _OrphanSafeTask(SubWriterTask):
 
         threading.Thread(target=watch, daemon=True).start()
         super().run()
+
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        # Whoosh's sub-process makes a plain ``SegmentWriter``, with Whoosh's pool: give it ours
+        # before its first document.
+        writer = self.writer
+        if not isinstance(writer.pool, TermPool):
+            writer.pool = term_pool(writer, self.kwargs.get("limitmb", 128))
+        super()._process_file(filename, doc_count)
+
+
+def term_pool(writer: SegmentWriter, limitmb: int) -> TermPool:
+    """A ``TermPool`` for ``writer``'s new segment (in place of Whoosh's ``PostingPool``)."""
+    return TermPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
 
 
 #: Posting lists this short are kept in the term dictionary (see ``PortalCodec``).
