@@ -355,7 +355,8 @@ class _Doc:
             canonical = magnitude + unit.canonical
             inner = tail.group("q1") or tail.group("q2") or ""
             written = num_end - start + (len(m1) if chinese else 0)
-        if value is None or not self._fits(m, num_end, end, unit, chinese, written):
+        low = self._range_low(start, num_end, end)
+        if value is None or not self._fits(m, num_end, end, unit, chinese, written, low):
             return None
         if (chinese and _inside(self.quotes, start)) or _inside(self.titles, start):
             return None  # “一个工作日”, 《快审快办二十条举措》
@@ -372,7 +373,6 @@ class _Doc:
             # 5亿元以上项目, 3岁以下婴幼儿: a size class, not a statement. The upper bound of a
             # stated range is one (处1000元以上5000元以下的罚款: the fine is from 1000 to 5000).
             return None
-        low = self._range_low(start, num_end, end)
         changed_from = start > 0 and f[start - 1] in _FROM_MARKS  # 由53项至37项
         in_range = low is not None or (self._range_high(end, f[num_end:end]) and not changed_from)
         return _Draft(
@@ -406,11 +406,18 @@ class _Doc:
         )
 
     def _fits(
-        self, m: re.Match[str], num_end: int, end: int, unit: Unit, chinese: bool, written: int
+        self,
+        m: re.Match[str],
+        num_end: int,
+        end: int,
+        unit: Unit,
+        chinese: bool,
+        written: int,
+        low: tuple[int, int] | None,
     ) -> bool:
-        """The context checks: ordinals, glued letters, ranges, dates, set phrases."""
+        """The context checks: ordinals, glued letters, ranges, dates, set phrases (``low``: the
+        lower end's span when the figure ends a range)."""
         f, start = self.f, m.start()
-        low = self._range_low(start, num_end, end)
         # The upper end of a range (3-5个工作日) is read in the context of the whole range.
         at = low[0] if low is not None else start
         prev = f[at - 1] if at else ""
