@@ -14,10 +14,16 @@ from itertools import pairwise
 import pytest
 
 from documents.models import Release, Section
-from search.core.analysis import SENTENCE_ENDS, normalise, phrase_pattern, query_units
+from search.core.analysis import (
+    SENTENCE_ENDS,
+    normalise,
+    phrase_pattern,
+    query_units,
+)
 from search.core.query import parse_query
 from search.core.request import Paging
 from search.core.service import match, search_sections
+from search.engines.whoosh import matching
 from tests.search.scan import committing, containing, expected, forget_searchers, request, rows
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +124,46 @@ def test_literal_star_and_question_mark():
 
 def test_phrase_with_a_space_matches_only_that_spacing():
     assert found('"Public domain"') == containing("Public domain")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "营商环境",
+        "高效办成一件事",
+        "一网通办 营商环境",
+        "营商环境 OR 跨省通办 企业",
+        "企业 -营商环境",
+    ],
+)
+def test_reading_fewer_postings_never_loses_a_match(monkeypatch, query):
+    # How many of a phrase's terms are read is a cost decision only: the exact check on the
+    # texts settles every candidate, so each setting must give the scan's answer. The session
+    # library is small, so the cut-off below which no more terms are read is lowered to 0
+    # for the choice to be made at all.
+    monkeypatch.setattr(matching, "FEW_CANDIDATES", 0)
+    postings_read = {}
+    for ratio in (1e9, 4, 1, 0.01):
+        monkeypatch.setattr(matching, "PRUNE_RATIO", ratio)
+        read: list[int] = []
+
+        def counting(reader, field, term, _read=matching.term_ids, _into=read):
+            ids = _read(reader, field, term)
+            _into.append(len(ids))
+            return ids
+
+        monkeypatch.setattr(matching, "term_ids", counting)
+        forget_searchers()
+        assert found(query) == expected(query) != set(), ratio
+        postings_read[ratio] = sum(read)
+        monkeypatch.undo()
+        monkeypatch.setattr(matching, "FEW_CANDIDATES", 0)
+    # Each lower ratio reads no more postings, and the lowest fewer than reading them all (a
+    # single one-term phrase, 企业, has nothing to leave out).
+    ratios = sorted(postings_read, reverse=True)
+    assert all(postings_read[a] >= postings_read[b] for a, b in pairwise(ratios))
+    if query != "企业 -营商环境":
+        assert postings_read[0.01] < postings_read[1e9]
 
 
 # --- AND, OR, NOT -------------------------------------------------------------------------

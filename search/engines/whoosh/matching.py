@@ -36,6 +36,8 @@ B = 0.75
 MAX_TERMS = 3
 #: Below this many candidates another posting list costs more than checking the texts.
 FEW_CANDIDATES = 64
+#: A further term is read only if it has at most this many documents per candidate so far.
+PRUNE_RATIO = 4
 #: Columns read as whole numbers.
 NUMBER_COLUMNS = ("section", "release", "day", "order")
 
@@ -310,17 +312,22 @@ def _phrase_candidates(
     """Documents holding the phrase's rarest terms (a superset of those holding the phrase).
 
     A phrase without index terms (one ideograph, punctuation) has every document as candidate.
+    Terms are read rarest first, and only while one can still pay for itself: a posting costs
+    a small fraction of checking a candidate's text, but the unit pairs of one phrase occur
+    together (nearly every section with 济发 has 经济 and 发展), so a term many times more
+    common than the candidates so far removes few of them. ``limit`` (the candidates of the
+    request's other groups) counts as terms already read.
     """
     if not check.terms:
         return set(limit) if limit is not None else set(range(reader.doc_count_all()))
     frequencies = sorted((reader.doc_frequency(field, term), term) for term in check.terms)
     if frequencies[0][0] == 0:
         return set()
-    found: set[int] | None = None
-    if limit is not None and len(limit) <= FEW_CANDIDATES:
-        found = set(limit)
-    for used, (_df, term) in enumerate(frequencies):
+    found = set(limit) if limit is not None else None
+    for used, (df, term) in enumerate(frequencies):
         if used >= MAX_TERMS or (found is not None and len(found) <= FEW_CANDIDATES):
+            break
+        if found is not None and df > PRUNE_RATIO * len(found):
             break
         ids = term_ids(reader, field, term)
         if found is None:
