@@ -119,7 +119,10 @@ _DAY_VERBS = _words(
 )
 _YEAR_VERBS = _words("连续 用了 再用 用 历时 为期 满 持续 长达 免征 延长至 延长到 缩短至 花了")
 _YEAR_AFTER = _words("多时间 时间 的时间 以内 之内 内")
-_SINGLE_BAD_BEFORE = frozenset("每前后同这那当某哪第上下头末整个一二三四五六七八九十两多")
+#: Verbs before a one-character count that make it the clause's answer (有两次, 共三项).
+_STATING_VERBS = _words("有 共 计 达 分 共有 共计 累计 合计 总计 达到 分为 涉及 包括")
+#: 点 before a one-character numeral: the decimals of a longer one (八点一倍).
+_SINGLE_BAD_BEFORE = frozenset("每前后同这那当某哪第上下头末整个一二三四五六七八九十两多点點")
 _VAGUE_BEFORE = frozenset("几数若")
 _PRE_QUALIFIERS = {
     word: canonical
@@ -453,6 +456,11 @@ class _Doc:
         if chinese and written < 2:
             if unit.kind == COUNT and self._totals_a_list(start):
                 return True  # 政策供给、行政审批、用地保障等三个环节
+            if unit.kind == COUNT and self._stated_count(start, end):
+                return True  # 震感强烈的有两次。
+            if unit.canonical == "倍" and prev not in _SINGLE_BAD_BEFORE:
+                # 以三倍计算: a multiple is never a set phrase; but 三、四倍 is a guess
+                return not (prev in "、," and at >= 2 and f[at - 2] in _CN_DIGITS)
             # 接获通报后七日内: a limit counted from an event, not 此后三天
             deadline = prev == "后" and f.startswith(("内", "以内", "之内"), end)
             if unit.kind != DURATION or (prev in _SINGLE_BAD_BEFORE and not deadline):
@@ -464,6 +472,19 @@ class _Doc:
             ):
                 return False  # 一日三餐
         return True
+
+    def _stated_count(self, start: int, end: int) -> bool:
+        """A one-character count (two to nine) that a clause states as its answer: after a
+        verb of having or totalling, and ending the clause (有两次。, 共三项, 分两批,). Set
+        phrases run on into a noun (有两个特点, 两个维护) or start with 一 (有一次, 一件事)."""
+        f = self.f
+        count = parse_chinese_number(f[start])
+        if count is None or count < 2:
+            return False
+        nxt = f[end] if end < len(f) else ""
+        return (
+            bool(nxt) and nxt in _BOUNDARY and f[max(0, start - 2) : start].endswith(_STATING_VERBS)
+        )
 
     def _totals_a_list(self, start: int) -> bool:
         """A one-character count that totals the list right before it in its clause.

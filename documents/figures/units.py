@@ -146,7 +146,7 @@ UNITS: tuple[Unit, ...] = (
     Unit("度", OTHER, ("度",), needs_magnitude=True),
     _u("千瓦", OTHER, "瓩"),
     _u("兆瓦", OTHER),
-    _u("倍", OTHER, scalable=False),
+    _u("倍", OTHER, scalable=False, blocked="券数數率"),  # 五倍券, 倍数
     _u("岁", OTHER, "歲", scalable=False, blocked="月"),
 )
 

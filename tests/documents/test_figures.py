@@ -536,6 +536,27 @@ def test_a_one_character_count_that_totals_the_list_before_it_counts():
     assert _texts("从以下四个方面发力。") == []
 
 
+def test_a_one_character_count_a_clause_states_as_its_answer_counts():
+    """After a verb of having or totalling, and ending its clause, a one-character count is
+    the clause's answer (sentences from the national reports and gov.cn)."""
+    assert _texts("这些建设项目，在今年内可以建设完工的有四个。") == ["四个"]
+    assert _texts("其中震感强烈的有两次。") == ["两次"]
+    assert _texts("依其特性分为二类，其品项如下：") == ["二类"]
+    assert _texts("有一次，他到企业调研。") == []  # 一: a story, not a count
+    assert _texts("这项改革有三个特点：") == []  # runs on into its noun
+    assert _texts("实行两个维护，") == []  # no verb of having or totalling
+
+
+def test_a_multiple_in_chinese_numerals_is_a_figure():
+    """倍 after a one-character numeral states a multiple; not inside a name (五倍券), the
+    decimals of a longer numeral (八点一倍) or a guess (三、四倍)."""
+    assert _texts("九萬元，高畫質以三倍計算。") == ["九萬元", "三倍"]
+    assert _texts("比“六五”期间增长一倍。") == ["一倍"]
+    assert _texts("因應五倍券第二輪領券，") == []
+    assert "一倍" not in _texts("工农业总产值增长八点一倍，")
+    assert _texts("大概增加了三、四倍以上。") == []
+
+
 def test_a_number_longer_than_the_decimal_context_is_judged_whole_or_not_without_raising():
     """The 1x benchmark's import died on ``value % 1`` (DivisionImpossible) for such a value."""
     from documents.figures.extract import _whole
@@ -595,9 +616,12 @@ def _documents() -> list[tuple[str, str]]:
 
 
 def _inside_quotes(text: str, pos: int) -> bool:
+    """Whether more quotes are opened than closed before ``pos`` on its line; any closing mark
+    closes (the 1986 report writes “六五’期间)."""
     line_start = text.rfind("\n", 0, pos) + 1
     before = text[line_start:pos]
-    return before.count("“") > before.count("”") or before.count("‘") > before.count("’")
+    opened = before.count("“") + before.count("‘")
+    return opened > before.count("”") + before.count("’")
 
 
 def test_invariants_over_seeds_and_corpus():
