@@ -117,6 +117,8 @@ _DAY_VERBS = _words(
     "压缩至 压缩到 压缩为 缩短至 缩短到 缩短为 压减至 压减到 缩减至 控制在 减至 降至 压至 缩至 "
     "用时 仅用 仅需 只需 需要 需 用了 历时 耗时 不超过 超过 平均"
 )
+#: Words before a day count that make it time elapsed, as the law writes its periods.
+_ELAPSED_BEFORE = _words("经过 經過 经 經 满 滿 逾 届满 屆滿")
 _YEAR_VERBS = _words("连续 用了 再用 用 历时 为期 满 持续 长达 免征 延长至 延长到 缩短至 花了")
 _YEAR_AFTER = _words("多时间 时间 的时间 以内 之内 内")
 #: Verbs before a one-character count that make it the clause's answer (有两次, 共三项).
@@ -563,10 +565,13 @@ class _Doc:
         return number_end > at and f.startswith(tail, number_end)
 
     def _day_duration(self, start: int, end: int) -> bool:
-        """日 counts as days only in 3日内 / 一日办结 shapes, never after a month (6月19日)."""
+        """日 counts as days only in 3日内 / 一日办结 / 经20日 shapes, never after a month
+        (6月19日)."""
         f = self.f
         if start and f[start - 1] in "月号日至到于":
             return False
+        if f[max(0, start - 2) : start].endswith(_ELAPSED_BEFORE):
+            return True  # 自刊登之日起，经20日发生效力; 满三十日无异议; 已逾一百二十日
         if f.startswith(_DAY_DONE_AFTER, end):
             return True
         if end < len(f) and f[end] not in _BOUNDARY:

@@ -557,6 +557,17 @@ def test_a_multiple_in_chinese_numerals_is_a_figure():
     assert _texts("大概增加了三、四倍以上。") == []
 
 
+def test_days_elapsed_as_the_law_writes_them_are_durations():
+    """经/满/逾/届满 before a day count make it time elapsed, whatever follows (the gazette's
+    service by publication, mainland regulations); a date after a month still is not."""
+    assert _texts("本公示送達自刊登公報之日起，經20日發生效力。") == ["20日"]
+    assert _texts("自刊登之日起满三十日无异议或者异议不成立") == ["三十日"]
+    assert _texts("其服現役已逾一百二十日，或自其應徵服現役日起") == ["一百二十日"]
+    assert _texts("应当在有效期届满三十日前向市城乡建设行政主管部门提出申请") == ["三十日"]
+    assert [f.unit for f in extract_figures("經20日發生效力")] == ["天"]
+    assert _texts("经6月20日常务会议审议通过") == []
+
+
 def test_a_number_longer_than_the_decimal_context_is_judged_whole_or_not_without_raising():
     """The 1x benchmark's import died on ``value % 1`` (DivisionImpossible) for such a value."""
     from documents.figures.extract import _whole
