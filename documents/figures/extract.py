@@ -359,6 +359,8 @@ class _Doc:
                 return None  # 每万人口发明专利拥有量5.53件: an average, not a count
             canonical = magnitude + unit.canonical
             inner = tail.group("q1") or tail.group("q2") or ""
+            if "多" in tail.group("unit"):  # 一个多月, 两个多小时: more than the number
+                inner = "多"
             written = num_end - start + (len(m1) if chinese else 0)
         low = self._range_low(start, num_end, end)
         if value is None or not self._fits(m, num_end, end, unit, chinese, written, low):
@@ -470,7 +472,11 @@ class _Doc:
             if (
                 nxt
                 and nxt not in _BOUNDARY
-                and not (unit.year_like or f.startswith(_DONE_AFTER, end))
+                and not (
+                    unit.year_like
+                    or f.startswith(_DONE_AFTER, end)
+                    or f.startswith(_YEAR_AFTER, end)
+                )
             ):
                 return False  # 一日三餐
         return True

@@ -41,12 +41,23 @@ def _u(canonical: str, kind: str, *variants: str, scalable: bool = True, blocked
 
 UNITS: tuple[Unit, ...] = (
     # durations
-    _u("小时", DURATION, "个小时", "小時", "個小時", "个钟头", "個鐘頭", scalable=False),
+    _u(
+        "小时",
+        DURATION,
+        "个小时",
+        "小時",
+        "個小時",
+        "个钟头",
+        "個鐘頭",
+        "个多小时",
+        "個多小時",
+        scalable=False,
+    ),
     _u("天", DURATION, scalable=False, blocked="津然下空气氣"),
     Unit("天", DURATION, ("日",), scalable=False, blocked="报報元常用益", date_like=True),
     _u("个工作日", DURATION, "工作日", "個工作日", scalable=False),
     _u("分钟", DURATION, "分鐘", scalable=False),
-    _u("个月", DURATION, "個月", scalable=False),
+    _u("个月", DURATION, "個月", "个多月", "個多月", scalable=False),  # 一个多月: 多 kept
     Unit("年", DURATION, ("年",), scalable=False, year_like=True),
     _u("个季度", DURATION, "個季度", scalable=False),
     _u(

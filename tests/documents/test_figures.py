@@ -436,7 +436,6 @@ def test_periods_in_national_reports():
         "几十个项目",
         "亿元以上项目",
         "10亿元以上项目同比增加",
-        "北京双杰更是从对接到开工仅用了一个多月",
         "最高气温30度",  # 度 only as 万度 / 亿度 of electricity
         "打造万亿级产业集群",  # a size class, not a sum
         "微信图片_20201231214042.jpg",
@@ -566,6 +565,18 @@ def test_days_elapsed_as_the_law_writes_them_are_durations():
     assert _texts("应当在有效期届满三十日前向市城乡建设行政主管部门提出申请") == ["三十日"]
     assert [f.unit for f in extract_figures("經20日發生效力")] == ["天"]
     assert _texts("经6月20日常务会议审议通过") == []
+
+
+def test_a_month_or_an_hour_and_more_keeps_its_number_and_says_more():
+    """一个多月 / 两个多小时: the number, its unit and 多; not 1个 (a count) cut short."""
+    ((month,),) = [extract_figures("长江部分航段中断航运1个多月，对生产建设影响很大")]
+    assert (month.text, month.value, month.unit, month.qualifier) == ("1个多月", 1, "个月", "多")
+    (short,) = extract_figures("从对接到签约平均只用一个多月时间，")
+    assert (short.value, short.unit, "多" in short.qualifier) == (1, "个月", True)
+    assert [(f.value, f.unit) for f in extract_figures("会议开了两个多小时。")] == [(2, "小时")]
+    # Once listed as never a figure, when 一个多月 read as 一个 (a count): it is a duration,
+    # as the seed's labelled sentence (seed-004-011) says.
+    assert _texts("北京双杰更是从对接到开工仅用了一个多月") == ["一个多月"]
 
 
 def test_a_number_longer_than_the_decimal_context_is_judged_whole_or_not_without_raising():
