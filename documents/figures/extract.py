@@ -380,6 +380,8 @@ class _Doc:
             # 5亿元以上项目, 3岁以下婴幼儿: a size class, not a statement. The upper bound of a
             # stated range is one (处1000元以上5000元以下的罚款: the fine is from 1000 to 5000).
             return None
+        if f[qual_end : qual_end + 1] == "者":
+            return None  # 停留二十四小時以上者, 含碳量0.6%及以上者: a condition, not a statement
         changed_from = start > 0 and f[start - 1] in _FROM_MARKS  # 由53项至37项
         in_range = low is not None or (self._range_high(end, f[num_end:end]) and not changed_from)
         return _Draft(

@@ -579,6 +579,14 @@ def test_a_month_or_an_hour_and_more_keeps_its_number_and_says_more():
     assert _texts("北京双杰更是从对接到开工仅用了一个多月") == ["一个多月"]
 
 
+def test_a_number_ending_in_zhe_is_a_condition_not_a_figure():
+    """…者 names whom a rule applies to (the gazette's regulations), like a size class."""
+    assert _texts("於自由港區內停留二十四小時以上者，視為居住，應依前項規定申請同意。") == []
+    assert _texts("以重量計含碳量0.6%及以上者") == []
+    assert _texts("實收資本額未達新臺幣三百萬元者，應於本規則修正發布後辦理。") == []
+    assert _texts("處新臺幣5,000元以上2萬5,000元以下罰鍰") == ["5,000元", "2萬5,000元"]
+
+
 def test_a_number_longer_than_the_decimal_context_is_judged_whole_or_not_without_raising():
     """The 1x benchmark's import died on ``value % 1`` (DivisionImpossible) for such a value."""
     from documents.figures.extract import _whole
