@@ -14,12 +14,7 @@ from itertools import pairwise
 import pytest
 
 from documents.models import Release, Section
-from search.core.analysis import (
-    SENTENCE_ENDS,
-    normalise,
-    phrase_pattern,
-    query_units,
-)
+from search.core.analysis import SENTENCE_ENDS, normalise, phrase_pattern, query_units
 from search.core.query import parse_query
 from search.core.request import Paging
 from search.core.service import match, search_sections
@@ -142,22 +137,18 @@ def test_reading_fewer_postings_never_loses_a_match(monkeypatch, query):
     # library is small, so the cut-off below which no more terms are read is lowered to 0
     # for the choice to be made at all.
     monkeypatch.setattr(matching, "FEW_CANDIDATES", 0)
+    read: list[int] = []  # the length of each posting list read
+    term_ids = matching.term_ids
+    monkeypatch.setattr(
+        matching, "term_ids", lambda *args: read.append(len(ids := term_ids(*args))) or ids
+    )
     postings_read = {}
     for ratio in (1e9, 4, 1, 0.01):
         monkeypatch.setattr(matching, "PRUNE_RATIO", ratio)
-        read: list[int] = []
-
-        def counting(reader, field, term, _read=matching.term_ids, _into=read):
-            ids = _read(reader, field, term)
-            _into.append(len(ids))
-            return ids
-
-        monkeypatch.setattr(matching, "term_ids", counting)
+        read.clear()
         forget_searchers()
         assert found(query) == expected(query) != set(), ratio
         postings_read[ratio] = sum(read)
-        monkeypatch.undo()
-        monkeypatch.setattr(matching, "FEW_CANDIDATES", 0)
     # Each lower ratio reads no more postings, and the lowest fewer than reading them all (a
     # single one-term phrase, 企业, has nothing to leave out).
     ratios = sorted(postings_read, reverse=True)
