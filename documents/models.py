@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from documents.choices import Kind, Precision, SectionKind, Validity
@@ -221,13 +221,24 @@ class Release(models.Model):
         ordering = ["-published", "-created"]
         verbose_name = _("发布稿")
         verbose_name_plural = _("发布稿")
-        indexes = [models.Index(fields=["status", "published"], name="release_status_published")]
+        indexes = [
+            models.Index(fields=["status", "published"], name="release_status_published"),
+            # The latest edit, read by every search (``search.core.shown_sections``).
+            models.Index(fields=["updated"], name="release_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("documents:release", args=[self.pk])
+        """The release page; remembered on the instance, as every hit of a results page asks
+        for it (searches reuse release instances: ``search.core.shown_sections``)."""
+        key = (self.pk, get_script_prefix())
+        known = self.__dict__.get("_url")
+        if known is None or known[0] != key:
+            known = (key, reverse("documents:release", args=[self.pk]))
+            self.__dict__["_url"] = known
+        return known[1]
 
     @property
     def province(self) -> Region | None:

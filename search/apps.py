@@ -20,6 +20,10 @@ class SearchConfig(AppConfig):
             tasks,  # noqa: F401 - connects deferred index updates to the task queue
         )
         from search.core.region_cache import forget_regions
+        from search.core.shown_sections import forget_releases
 
         post_save.connect(forget_regions, sender=Region, dispatch_uid="search-forget-regions")
         post_delete.connect(forget_regions, sender=Region, dispatch_uid="search-forget-regions")
+        # Remembered releases carry their region and province (names shown with every hit).
+        post_save.connect(forget_releases, sender=Region, dispatch_uid="search-forget-releases")
+        post_delete.connect(forget_releases, sender=Region, dispatch_uid="search-forget-releases")

@@ -3,7 +3,8 @@
 A fresh process would otherwise spend its first search loading the engine's columns, the
 OpenCC converter and jieba's dictionary (about a second on the portal's machines), and then
 the things Django and the portal build on first use: the URL resolver's reverse tables, the
-region names and parents, the query language's compiled patterns, the database connection.
+region names and parents, the releases results show, the query language's compiled patterns,
+the database connection.
 gunicorn calls ``warm_up`` in each worker before it accepts requests (``gunicorn.conf.py``).
 """
 
@@ -19,6 +20,7 @@ from search.core.analysis import normalise, segmenter
 from search.core.explain import describe
 from search.core.request import build_request
 from search.core.service import search_sections
+from search.core.shown_sections import remember_releases
 from search.engines import backend_for
 from search.engines.base import SearchUnavailable
 
@@ -66,6 +68,7 @@ def warm_up(alias: str = "default") -> float:
     warm_analysers()
     try:
         backend_for(alias).warm()
+        remember_releases()
         warm_search(alias)
     except (SearchUnavailable, DatabaseError) as exc:
         log.warning("search warm-up skipped: %s", exc)

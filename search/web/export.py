@@ -25,7 +25,8 @@ from portal import throttled
 from portal.ratelimit import limit_per_client
 from search.core.query import QueryTooLong
 from search.core.request import BadSearchParameter, build_request
-from search.core.service import RELEASE_BULK, match
+from search.core.service import match
+from search.core.shown_sections import RELEASE_BULK
 from search.web.links import params_of
 
 #: Rows at most in one export (the search page's own paging goes further).
