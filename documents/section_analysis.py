@@ -32,7 +32,7 @@ from documents.models import Figure, Release, Section, Topic
 from documents.topics import Mention, ThesaurusError, thesaurus, thesaurus_path
 
 #: Bump when the figure rules change in a way stored figures should follow.
-FIGURE_RULES = "7"
+FIGURE_RULES = "8"
 _CLAUSE_MARKS = frozenset("，,；;：:")
 #: How far into an earlier clause its subject (the topic it lends a figure) may start.
 HEAD_CHARS = 8

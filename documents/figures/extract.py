@@ -176,6 +176,11 @@ _BASELINE_BEFORE = frozenset("比较与同和于")
 _LIST_JOIN = re.compile(r"\s*(?:和|及|与|、|,|，|以及)?\s*")
 
 _SENTENCE_END = re.compile(r"[。!?;\n\r][”’」』)]*")
+#: A bound (以上, 小于 …) in a clause that ends in 者 is one condition of a class.
+_BOUND_BEFORE = re.compile(
+    r"(?:小于|大于|低于|高于|少于|多于|不足|超过|未满|未达|不超过|不少于|不低于|不高于|不多于)$"
+)
+_CONDITION_CLAUSE = re.compile(r"[^。!?;:\n\r者]{0,40}者(?=[\s,)。!?;:”’」』]|$)")
 _QUOTE_MARK = re.compile(r"[“”‘’「」『』\"《》\n]")
 _OPENERS = frozenset("“‘「『")
 _CLOSERS = "”’」』》"
@@ -382,6 +387,9 @@ class _Doc:
             return None
         if f[qual_end : qual_end + 1] == "者":
             return None  # 停留二十四小時以上者, 含碳量0.6%及以上者: a condition, not a statement
+        bound = post in ("以上", "以下") or _BOUND_BEFORE.search(f, max(0, start - 3), start)
+        if bound and _CONDITION_CLAUSE.match(f, qual_end):
+            return None  # 直徑小於42公厘,以重量計含碳量0.6%及以上者: conditions of one class
         changed_from = start > 0 and f[start - 1] in _FROM_MARKS  # 由53项至37项
         in_range = low is not None or (self._range_high(end, f[num_end:end]) and not changed_from)
         return _Draft(

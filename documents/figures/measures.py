@@ -216,6 +216,11 @@ def _count(base: str, subject: str, before: str, after: str) -> Reading:
 _MAGNITUDE = (("万亿", Decimal(10) ** 12), ("亿", Decimal(10) ** 8), ("万", Decimal(10) ** 4))
 #: unit → (working days per unit, the rule in Chinese, the rule in English)
 _WORKING_DAYS = {
+    "秒": (
+        Decimal(1) / 28800,
+        "1 秒 = 1/28800 工作日（每个工作日 8 小时）",
+        "1 second = 1/28800 working day (8-hour working day)",
+    ),
     "分钟": (
         Decimal(1) / 480,
         "1 分钟 = 1/480 工作日（每个工作日 8 小时）",
@@ -243,6 +248,7 @@ _WORKING_DAYS = {
 }
 #: unit → (calendar days per unit, the rule in Chinese, the rule in English)
 _CALENDAR_DAYS = {
+    "秒": (Decimal(1) / 86400, "1 秒 = 1/86400 天", "1 second = 1/86400 day"),
     "分钟": (Decimal(1) / 1440, "1 分钟 = 1/1440 天", "1 minute = 1/1440 day"),
     "小时": (Decimal(1) / 24, "1 小时 = 1/24 天", "1 hour = 1/24 day"),
     "天": (Decimal(1), "", ""),

@@ -57,6 +57,7 @@ UNITS: tuple[Unit, ...] = (
     Unit("天", DURATION, ("日",), scalable=False, blocked="报報元常用益", date_like=True),
     _u("个工作日", DURATION, "工作日", "個工作日", scalable=False),
     _u("分钟", DURATION, "分鐘", scalable=False),
+    _u("秒", DURATION, "秒钟", "秒鐘", scalable=False, blocked="杀殺懂级級表"),
     _u("个月", DURATION, "個月", "个多月", "個多月", scalable=False),  # 一个多月: 多 kept
     Unit("年", DURATION, ("年",), scalable=False, year_like=True),
     _u("个季度", DURATION, "個季度", scalable=False),
@@ -140,17 +141,20 @@ UNITS: tuple[Unit, ...] = (
     # area, length, weight, energy, ratios
     _u("平方公里", OTHER),
     _u("平方千米", OTHER),
-    _u("平方米", OTHER),
-    _u("立方米", OTHER),
+    _u("平方米", OTHER, "平方公尺"),
+    _u("立方米", OTHER, "立方公尺"),
     _u("亩", OTHER, "畝", blocked="产產均"),
     _u("公顷", OTHER, "公頃"),
     _u("公里", OTHER),
     _u("千米", OTHER),
     _u("厘米", OTHER, "公分"),
-    _u("毫米", OTHER),
+    _u("毫米", OTHER, "公厘"),
     _u("米", OTHER, "公尺"),
     _u("吨", OTHER, "噸", blocked="公"),
+    _u("公吨", OTHER, "公噸"),  # a metric ton, as Taiwan's texts write it
     _u("公斤", OTHER),
+    _u("坪", OTHER),  # Taiwan's area unit (3.3058 m²)
+    _u("分贝", OTHER, "分貝"),
     _u("斤", OTHER),
     _u("担", OTHER, "擔"),
     _u("千瓦时", OTHER, "千瓦時", "千瓦小时", "千瓦小時"),

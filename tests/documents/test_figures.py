@@ -587,6 +587,32 @@ def test_a_number_ending_in_zhe_is_a_condition_not_a_figure():
     assert _texts("處新臺幣5,000元以上2萬5,000元以下罰鍰") == ["5,000元", "2萬5,000元"]
 
 
+def test_a_bound_in_a_clause_that_ends_in_zhe_is_a_condition_too():
+    """A class defined by several bounds (a tariff line): each bound is a condition, not only
+    the one right before 者."""
+    line = "繞成不規則捲盤狀，圓橫斷面直徑小於14公厘，以重量計含碳量0.25%及以上但小於0.6%者"
+    assert _texts(line) == []
+    assert _texts("持有該公司已發行股份總額百分之二十以上，未超過百分之五十者。") == []
+    assert _texts("設置再生能源發電設備達一百瓩以上，符合電業設備及技術標準者") == []
+    # A bound stated as a fact, in a clause that does not define a class, stays a figure.
+    assert _texts("振動量小於55.3分貝，低於建物輕微損害標準80分貝。") == ["55.3分貝", "80分貝"]
+    assert _texts("新增市场主体1000户以上，其中个体工商户占六成。") == ["1000户"]
+
+
+def test_units_as_taiwan_writes_them_and_seconds():
+    """公噸, 平方公尺, 坪 and 秒: the metric units of Taiwan's gazette, and durations in seconds."""
+    ((tons,),) = [extract_figures("配額數量計5,500公噸。")]
+    assert (tons.value, tons.unit, tons.kind) == (5500, "公吨", "other")
+    assert [(f.value, f.unit) for f in extract_figures("興建面積可有685平方公尺(207坪)")] == [
+        (685, "平方米"),
+        (207, "坪"),
+    ]
+    (seconds,) = extract_figures("市區行車型態連續操作六次所試驗之結果，共1,170秒。")
+    assert (seconds.value, seconds.unit, seconds.kind) == (1170, "秒", "duration")
+    assert _texts("推行“秒批”服务，3秒办结") == ["3秒"]
+    assert _texts("实现秒批秒办、秒级响应") == []
+
+
 def test_a_number_longer_than_the_decimal_context_is_judged_whole_or_not_without_raising():
     """The 1x benchmark's import died on ``value % 1`` (DivisionImpossible) for such a value."""
     from documents.figures.extract import _whole
