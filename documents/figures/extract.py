@@ -89,7 +89,9 @@ _CANDIDATE = re.compile(
     rf"|(?P<bare>(?:{_BARE_LOOKBEHIND})(?:万亿|千亿|百亿|亿|百|千)(?![\d万亿千百]))"
     # 1万5千颗, 2亿3000万元, 2万5,000元: a number written in pieces, read as one
     r"|(?P<pieces>(?<![\d.,·])\d{1,4}(?:万\d{1,4}千|亿\d{1,4}万|万(?:\d,\d{3}|\d{4}))(?![\d,]))"
-    r"|(?P<ar>(?<![\d.·])(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:[.·]\d+)?)"  # 19·5％ in old reports
+    # 19·5％ in old reports; 7 4 7 7 2 亿元, digits spaced out by an old report's typesetting
+    r"|(?P<ar>(?<![\d.·])(?:\d(?: \d){2,}(?![\d.·])|\d \d(?= ?[万亿])"
+    r"|(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)(?:[.·]\d+)?))"
     rf"|(?P<cn>[{_CN}]+)"
     r"|(?P<half>半)"
 )
@@ -684,9 +686,9 @@ def _plain_value(written: str) -> Decimal | None:
 def _number_value(m: re.Match[str], number: str) -> Decimal | None:
     """The number as written, or ``None`` for codes, years and vague numerals."""
     if m.group("ar") is not None:
-        if any(len(run) >= 7 for run in re.split(r"[.·]", number)[0].split(",")):
+        if any(len(run) >= 7 for run in re.split(r"[.·]", number.replace(" ", ""))[0].split(",")):
             return None  # phone numbers, codes, serials
-        return Decimal(number.replace(",", "").replace("·", "."))
+        return Decimal(number.replace(",", "").replace(" ", "").replace("·", "."))
     if m.group("half"):
         return Decimal("0.5")
     if len(number) >= 2 and all(ch in DIGITS for ch in number):

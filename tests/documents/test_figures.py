@@ -366,7 +366,11 @@ CORPUS_CASES = [
         "一九六四年全国工业总产值，预计比一九六三年增长百分之十五以上，比一九五七年有了很大的增加。",
         [("百分之十五", "15", "%", "以上", None)],
     ),
-    ("利用外资大幅度增长，外商直接投资实际金额五年累计1 8 5 8 亿美元。", []),
+    # Digits spaced out by the 1998 report's typesetting: one number (once: none at all).
+    (
+        "利用外资大幅度增长，外商直接投资实际金额五年累计1 8 5 8 亿美元。",
+        [("1 8 5 8 亿美元", "1858", "亿美元", "", None)],
+    ),
 ]
 
 
@@ -702,3 +706,21 @@ def test_invariants_over_seeds_and_corpus():
                 assert not _inside_quotes(text, f.start), (name, f)
             assert len(f.subject) <= 30, (name, f)
     assert total > 1000
+
+
+def test_digits_spaced_out_by_an_old_reports_typesetting_are_one_number():
+    """The 1998 report writes 7 4 7 7 2 亿元."""
+    found = extract_figures("1 9 9 7 年国内生产总值达到7 4 7 7 2 亿元，按可比价格计算。")
+    assert [(f.text, f.value, f.unit) for f in found] == [("7 4 7 7 2 亿元", 74772, "亿元")]
+    ((ten,),) = [extract_figures("五年全社会固定资产投资累计完成近1 0 万亿元。")]
+    assert (ten.value, ten.unit, ten.qualifier) == (10, "万亿元", "近")
+    # Columns of a table are not a number and its unit, nor are two lone digits.
+    assert _texts("單位數：16\u3000\u3000\u3000筆數：64") == []
+    assert _texts("第3 5个项目") == []
+
+
+def test_cubic_and_square_metres_as_the_1950s_reports_write_them():
+    ((water,),) = [extract_figures("可蓄水二十三亿立方公尺，对免除永定河下游的水灾起重大作用")]
+    assert (water.value, water.unit) == (23, "亿立方米")
+    ((area,),) = [extract_figures("國家爲職工建築的宿舍，一九五三年即有一千二百萬平方公尺。")]
+    assert (area.value, area.unit) == (1200, "万平方米")
