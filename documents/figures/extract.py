@@ -124,6 +124,9 @@ _ELAPSED_BEFORE = _words("经过 經過 经 經 满 滿 逾 届满 屆滿")
 _YEAR_VERBS = _words("连续 用了 再用 用 历时 为期 满 持续 长达 免征 延长至 延长到 缩短至 花了")
 _YEAR_AFTER = _words("多时间 时间 的时间 以内 之内 内")
 #: Verbs before a one-character count that make it the clause's answer (有两次, 共三项).
+#: The rest of a clause that introduces a list: a short noun, then a colon.
+_LIST_AHEAD = re.compile(r"[^\W\d_]{0,6}[:：]")
+_LIST_BELOW = frozenset(("以下", "如下", "下列"))
 _STATING_VERBS = _words("有 共 计 达 分 共有 共计 累计 合计 总计 达到 分为 涉及 包括")
 #: 点 before a one-character numeral: the decimals of a longer one (八点一倍).
 _SINGLE_BAD_BEFORE = frozenset("每前后同这那当某哪第上下头末整个一二三四五六七八九十两多点點")
@@ -474,6 +477,8 @@ class _Doc:
                 return True  # 政策供给、行政审批、用地保障等三个环节
             if unit.kind == COUNT and self._stated_count(start, end):
                 return True  # 震感强烈的有两次。
+            if unit.kind == COUNT and self._announces_a_list(start, end):
+                return True  # 必须把握三条原则：, 从以下四个方面发力
             if unit.canonical == "倍" and prev not in _SINGLE_BAD_BEFORE:
                 # 以三倍计算: a multiple is never a set phrase; but 三、四倍 is a guess
                 return not (prev in "、," and at >= 2 and f[at - 2] in _CN_DIGITS)
@@ -505,6 +510,16 @@ class _Doc:
         return (
             bool(nxt) and nxt in _BOUNDARY and f[max(0, start - 2) : start].endswith(_STATING_VERBS)
         )
+
+    def _announces_a_list(self, start: int, end: int) -> bool:
+        """A one-character count (two to nine) that announces the enumeration after it: its
+        short noun ends the clause with a colon (把握三条原则：), or 以下 / 如下 / 下列 comes
+        before it (从以下四个方面发力). The items that follow are what it counts."""
+        f = self.f
+        count = parse_chinese_number(f[start])
+        if count is None or count < 2:
+            return False
+        return bool(_LIST_AHEAD.match(f, end)) or f[max(0, start - 2) : start] in _LIST_BELOW
 
     def _totals_a_list(self, start: int) -> bool:
         """A one-character count that totals the list right before it in its clause.

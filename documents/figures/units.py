@@ -55,7 +55,16 @@ UNITS: tuple[Unit, ...] = (
     ),
     _u("天", DURATION, scalable=False, blocked="津然下空气氣"),
     Unit("天", DURATION, ("日",), scalable=False, blocked="报報元常用益", date_like=True),
-    _u("个工作日", DURATION, "工作日", "個工作日", scalable=False),
+    _u(
+        "个工作日",
+        DURATION,
+        "工作日",
+        "個工作日",
+        "个营业日",  # a business day (營業日) counts as a working day
+        "個營業日",
+        "营业日",
+        scalable=False,
+    ),
     _u("分钟", DURATION, "分鐘", scalable=False),
     _u("秒", DURATION, "秒钟", "秒鐘", scalable=False, blocked="杀殺懂级級表"),
     _u("个月", DURATION, "個月", "个多月", "個多月", scalable=False),  # 一个多月: 多 kept

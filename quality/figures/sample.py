@@ -31,7 +31,7 @@ MAX_CHARS = 300
 NATIONAL_REPORTS = 40
 NATIONAL_PER_REPORT = 3
 #: Further sentences of each dev report, added to widen dev beyond the seeds' genre.
-NATIONAL_DEV_EXTRA = 2
+NATIONAL_DEV_EXTRA = 4
 REAL_SAMPLE = {  # source → (sentences, at most per document)
     "govcn": (80, 2),
     "ey_gazette": (40, 1),

@@ -536,7 +536,8 @@ def test_a_one_character_count_that_totals_the_list_before_it_counts():
     assert _texts("印发清理、抽查、会审暂行办法三项制度,") == ["三项"]
     assert _texts("创新跟踪服务、现场推进等三项机制。") == []  # two listed, three said
     assert _texts("推进“一网通办”两个维护,") == []  # one quoted name is not a list of two
-    assert _texts("从以下四个方面发力。") == []
+    # Not a list before it, but one announced after it (labelled seed-004-054): a count.
+    assert _texts("从以下四个方面发力。") == ["四个"]
 
 
 def test_a_one_character_count_a_clause_states_as_its_answer_counts():
@@ -546,7 +547,8 @@ def test_a_one_character_count_a_clause_states_as_its_answer_counts():
     assert _texts("其中震感强烈的有两次。") == ["两次"]
     assert _texts("依其特性分为二类，其品项如下：") == ["二类"]
     assert _texts("有一次，他到企业调研。") == []  # 一: a story, not a count
-    assert _texts("这项改革有三个特点：") == []  # runs on into its noun
+    assert _texts("这项改革有三个特点，值得总结") == []  # runs on into its noun
+    assert _texts("这项改革有三个特点：") == ["三个"]  # … and announces them: a count
     assert _texts("实行两个维护，") == []  # no verb of having or totalling
 
 
@@ -724,3 +726,28 @@ def test_cubic_and_square_metres_as_the_1950s_reports_write_them():
     assert (water.value, water.unit) == (23, "亿立方米")
     ((area,),) = [extract_figures("國家爲職工建築的宿舍，一九五三年即有一千二百萬平方公尺。")]
     assert (area.value, area.unit) == (1200, "万平方米")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("总结我们自己的经验和借鉴国外的经验，利用外资必须把握三条原则：", "三条"),
+        ("今年要着重抓好以下九个方面工作：", "九个"),
+        ("国务院认为，必须从以下三个方面认真解决好这个问题。", "三个"),
+    ],
+)
+def test_a_one_character_count_that_announces_a_list_is_a_figure(sentence, count):
+    """把握三条原则：一是… — the items that follow are what the count counts."""
+    assert _in_corpus(sentence.rstrip("。：")[:20]), "the test sentence must be real corpus text"
+    assert _texts(sentence) == [count]
+
+
+def test_set_phrases_with_one_character_counts_still_are_not_figures():
+    assert _texts("推进“两个维护”，增强“四个意识”") == []
+    assert _texts("这项改革有两个特点，值得总结") == []
+    assert _texts("我们必须坚持一个中心、两个基本点") == []
+
+
+def test_a_business_day_is_a_working_day():
+    (days,) = extract_figures("申報生效期間縮短為七個營業日：")
+    assert (days.value, days.unit, days.kind) == (7, "个工作日", "duration")
