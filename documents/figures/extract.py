@@ -473,12 +473,17 @@ class _Doc:
         if unit.year_like and not self._year_duration(m, start, end):
             return False
         if chinese and written < 2:
-            if unit.kind == COUNT and self._totals_a_list(start):
-                return True  # 政策供给、行政审批、用地保障等三个环节
-            if unit.kind == COUNT and self._stated_count(start, end):
-                return True  # 震感强烈的有两次。
-            if unit.kind == COUNT and self._announces_a_list(start, end):
-                return True  # 必须把握三条原则：, 从以下四个方面发力
+            count = parse_chinese_number(f[start]) if unit.kind == COUNT else None
+            if (
+                count is not None
+                and count >= 2
+                and (  # one (一件事) is never counted
+                    self._totals_a_list(start, count)  # 政策供给、行政审批、用地保障等三个环节
+                    or self._stated_count(start, end)  # 震感强烈的有两次。
+                    or self._announces_a_list(start, end)  # 必须把握三条原则：, 从以下四个方面发力
+                )
+            ):
+                return True
             if unit.canonical == "倍" and prev not in _SINGLE_BAD_BEFORE:
                 # 以三倍计算: a multiple is never a set phrase; but 三、四倍 is a guess
                 return not (prev in "、," and at >= 2 and f[at - 2] in _CN_DIGITS)
@@ -503,9 +508,6 @@ class _Doc:
         verb of having or totalling, and ending the clause (有两次。, 共三项, 分两批,). Set
         phrases run on into a noun (有两个特点, 两个维护) or start with 一 (有一次, 一件事)."""
         f = self.f
-        count = parse_chinese_number(f[start])
-        if count is None or count < 2:
-            return False
         nxt = f[end] if end < len(f) else ""
         return (
             bool(nxt) and nxt in _BOUNDARY and f[max(0, start - 2) : start].endswith(_STATING_VERBS)
@@ -516,12 +518,9 @@ class _Doc:
         short noun ends the clause with a colon (把握三条原则：), or 以下 / 如下 / 下列 comes
         before it (从以下四个方面发力). The items that follow are what it counts."""
         f = self.f
-        count = parse_chinese_number(f[start])
-        if count is None or count < 2:
-            return False
         return bool(_LIST_AHEAD.match(f, end)) or f[max(0, start - 2) : start] in _LIST_BELOW
 
-    def _totals_a_list(self, start: int) -> bool:
+    def _totals_a_list(self, start: int, count: int) -> bool:
         """A one-character count that totals the list right before it in its clause.
 
         Documents sum up an enumeration with its count: 甲、乙、丙等三项机制, “甲”“乙”两项,
@@ -530,9 +529,6 @@ class _Doc:
         one-character counts (一件事, 两个维护, 三个一批) are set phrases and are not.
         """
         f = self.f
-        count = parse_chinese_number(f[start])
-        if count is None or count < 2:
-            return False
         clause_start = max(f.rfind(mark, 0, start) for mark in _CLAUSE_ENDS) + 1
         clause = f[clause_start:start].removesuffix("等")
         if not clause or not (_is_han(clause[-1]) or clause[-1] in _CLOSERS):

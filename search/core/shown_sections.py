@@ -7,8 +7,9 @@ SQLite, in reading each release row past its text to the columns after it. Here 
 come from one query of their own columns, and each release (with its region and province) is
 made once per process and reused until a release is saved anywhere: every search reads the
 latest ``updated`` stamp (one step down an index), which any save moves, so an edit made in
-another process is seen on the next search. The memory is also dropped when the search index
-changes (every release edit re-indexes it) and when a region is saved or deleted here.
+another process is seen on the next search. A region saved or deleted in this process drops the
+memory too; one renamed in another process is seen after the next release is saved there or
+anywhere (regions have no stamp of their own; the gazetteer is rarely edited).
 """
 
 from __future__ import annotations
@@ -61,8 +62,7 @@ def remembered_releases(ids: set[int]) -> dict[int, Release]:
     missing = [pk for pk in ids if pk not in _releases]
     if missing:
         if len(_releases) + len(missing) > MAX_RELEASES:
-            _releases.clear()
-            _regions.clear()
+            _drop()
         _remember(_query().filter(pk__in=missing))
     return {pk: release for pk in ids if (release := _releases.get(pk)) is not None}
 
@@ -77,10 +77,9 @@ def remember_releases(limit: int = MAX_RELEASES) -> int:
 
 
 def forget_releases(**_kwargs: object) -> None:
-    """Drop the remembered releases (a region was saved or deleted, or the index changed)."""
+    """Drop the remembered releases (a region was saved or deleted)."""
     global _latest_edit
-    _releases.clear()
-    _regions.clear()
+    _drop()
     _latest_edit = None
 
 
@@ -88,9 +87,13 @@ def _check_latest_edit() -> None:
     global _latest_edit
     latest = Release.objects.order_by().aggregate(latest=Max("updated"))["latest"]
     if latest != _latest_edit:
-        _releases.clear()
-        _regions.clear()
+        _drop()
         _latest_edit = latest
+
+
+def _drop() -> None:
+    _releases.clear()
+    _regions.clear()
 
 
 def _remember(releases: Iterable[Release]) -> None:

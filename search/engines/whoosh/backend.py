@@ -47,7 +47,6 @@ from search.core.plan import MATCH_COLUMNS, Match, build_plan
 from search.core.region_cache import forget_regions
 from search.core.request import SearchRequest
 from search.core.section_text import section_content
-from search.core.shown_sections import forget_releases
 from search.engines.base import BulkWriter, PortalBackend, Similar
 from search.engines.whoosh import matching, storage, text_store
 from search.engines.whoosh.fields import (
@@ -385,7 +384,6 @@ class PortalWhooshBackend(PortalBackend, WhooshSearchBackend):
                 self.path, (r.segment().segment_id() for r in leaves if r.doc_count_all())
             )
             forget_regions()  # the index changed: new releases may name regions new to it
-            forget_releases()  # and a region renamed in another process is read again
             return current
 
     def match_sections(self, request: SearchRequest) -> list[Match]:
